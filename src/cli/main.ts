@@ -1,0 +1,30 @@
+#!/usr/bin/env node
+import { Command, CommanderError } from 'commander';
+import { ConfigError } from '../config/load.js';
+import { registerServe } from './commands/serve.js';
+import { registerMigrate } from './commands/migrate.js';
+
+const program = new Command('portcullis')
+  .description('Portcullis: OAuth2 / OpenID Connect authorization server')
+  .option('--config <file>', 'JSON config file (default: portcullis.config.json when present)')
+  .option('--debug', 'print stack traces on errors')
+  .showHelpAfterError()
+  .exitOverride();
+
+registerServe(program);
+registerMigrate(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) {
+    process.exit(error.exitCode === 0 ? 0 : 2);
+  }
+  const debug = process.argv.includes('--debug');
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(
+    `portcullis: ${error instanceof ConfigError ? 'configuration error: ' : ''}${message}\n`,
+  );
+  if (debug && error instanceof Error && error.stack) process.stderr.write(error.stack + '\n');
+  process.exit(1);
+}

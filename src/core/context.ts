@@ -1,0 +1,33 @@
+import type { Config } from '../config/schema.js';
+import type { Clock } from './clock.js';
+import type { ClientRepository } from './clients/client.js';
+import type { UserClaimsSource, UserRepository } from './users/user.js';
+import type { ScopeRepository } from './scopes/scope.js';
+import type { AuthorizationCodeRepository } from './oauth/authorization-code.js';
+import type { AccessTokenRepository } from './tokens/access-token-record.js';
+import type { RefreshTokenRepository } from './tokens/refresh-token-record.js';
+import type { SigningKeyRepository } from './keys/signing-key-record.js';
+import type { ConsentRepository } from './consents/consent.js';
+import type { LoginSessionRepository } from './sessions/login-session.js';
+import type { KeyRing } from './keys/key-ring.js';
+
+export interface Repositories {
+  clients: ClientRepository;
+  users: UserRepository;
+  scopes: ScopeRepository;
+  authorizationCodes: AuthorizationCodeRepository;
+  accessTokens: AccessTokenRepository;
+  refreshTokens: RefreshTokenRepository;
+  signingKeys: SigningKeyRepository;
+  consents: ConsentRepository;
+  loginSessions: LoginSessionRepository;
+}
+
+/** Everything a core service needs, passed in: no service reaches for a global. */
+export interface CoreContext {
+  config: Config;
+  clock: Clock;
+  repos: Repositories;
+  keys: KeyRing;
+  userClaims: UserClaimsSource;
+}

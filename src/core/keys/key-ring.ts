@@ -1,0 +1,112 @@
+import { importJWK, type CryptoKey, type JWK } from 'jose';
+import type { Clock } from '../clock.js';
+import type { SigningKeyMaterial } from './signing-key-material.js';
+import type {
+  SigningAlgorithm,
+  SigningKeyRecord,
+  SigningKeyRepository,
+} from './signing-key-record.js';
+
+interface VerificationKey {
+  alg: SigningAlgorithm;
+  key: CryptoKey | Uint8Array;
+  verifyUntil: number | null;
+}
+
+/**
+ * The server's signing key and every public key tokens may still be verified with.
+ * Public keys come from the database, so every node serves the same JWKS and verifies tokens
+ * signed by another node's key.
+ */
+export class KeyRing {
+  private verification = new Map<string, VerificationKey>();
+  private lastReload = 0;
+
+  constructor(
+    private readonly repo: SigningKeyRepository,
+    private readonly clock: Clock,
+    private signer: SigningKeyMaterial,
+  ) {}
+
+  get signing(): Pick<SigningKeyMaterial, 'kid' | 'alg' | 'privateKey'> {
+    return this.signer;
+  }
+
+  /** Records the signing key as active (first start, or a key supplied by env). */
+  async register(verifyUntilForOthers: number): Promise<void> {
+    const existing = await this.repo.find(this.signer.kid);
+    if (!existing) {
+      await this.repo.insert(recordOf(this.signer, this.clock.now()));
+    } else if (existing.status !== 'active') {
+      await this.repo.activate(this.signer.kid);
+    }
+    await this.repo.retireOthers(this.signer.kid, this.clock.now(), verifyUntilForOthers);
+    await this.reload();
+  }
+
+  /** Makes `next` the signing key; the old public key stays valid until `verifyUntil`. */
+  async rotate(next: SigningKeyMaterial, verifyUntil: number): Promise<void> {
+    this.signer = next;
+    await this.register(verifyUntil);
+  }
+
+  async reload(): Promise<void> {
+    const now = this.clock.now();
+    const records = await this.repo.list();
+    const next = new Map<string, VerificationKey>();
+    for (const record of records) {
+      if (!isPublished(record, now)) continue;
+      const key = await importJWK(record.publicJwk, record.alg);
+      next.set(record.kid, { alg: record.alg, key, verifyUntil: record.verifyUntil });
+    }
+    this.verification = next;
+    this.lastReload = now;
+  }
+
+  /**
+   * The public key for a `kid`, or undefined. An unknown kid triggers at most one reload a
+   * second, so a key rotated on another node is picked up without a restart.
+   */
+  async verificationKey(kid: string): Promise<VerificationKey | undefined> {
+    const now = this.clock.now();
+    let found = this.verification.get(kid);
+    if (!found && now - this.lastReload > 1000) {
+      await this.reload();
+      found = this.verification.get(kid);
+    }
+    if (found && found.verifyUntil !== null && found.verifyUntil <= now) return undefined;
+    return found;
+  }
+
+  /** The JWK Set: the active key and retired keys whose tokens may still be alive. */
+  async jwks(): Promise<{ keys: JWK[] }> {
+    const now = this.clock.now();
+    const records = await this.repo.list();
+    return {
+      keys: records
+        .filter((r) => isPublished(r, now))
+        .sort(
+          (a, b) =>
+            Number(b.status === 'active') - Number(a.status === 'active') ||
+            b.createdAt - a.createdAt,
+        )
+        .map((r) => r.publicJwk),
+    };
+  }
+}
+
+function isPublished(record: SigningKeyRecord, now: number): boolean {
+  return record.status === 'active' || (record.verifyUntil !== null && record.verifyUntil > now);
+}
+
+export function recordOf(material: SigningKeyMaterial, now: number): SigningKeyRecord {
+  return {
+    kid: material.kid,
+    alg: material.alg,
+    publicJwk: material.publicJwk,
+    status: 'active',
+    createdAt: now,
+    retiredAt: null,
+    verifyUntil: null,
+  };
+}

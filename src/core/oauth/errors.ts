@@ -1,0 +1,66 @@
+/** The error codes of RFC 6749 §4.1.2.1 and §5.2, RFC 6750, RFC 7009 and OIDC Core §3.1.2.6. */
+export type OAuthErrorCode =
+  | 'invalid_request'
+  | 'invalid_client'
+  | 'invalid_grant'
+  | 'unauthorized_client'
+  | 'unsupported_grant_type'
+  | 'unsupported_response_type'
+  | 'invalid_scope'
+  | 'access_denied'
+  | 'server_error'
+  | 'temporarily_unavailable'
+  | 'unsupported_token_type'
+  | 'invalid_token'
+  | 'insufficient_scope'
+  | 'login_required'
+  | 'consent_required'
+  | 'interaction_required';
+
+const STATUS: Record<OAuthErrorCode, number> = {
+  invalid_request: 400,
+  invalid_client: 401,
+  invalid_grant: 400,
+  unauthorized_client: 400,
+  unsupported_grant_type: 400,
+  unsupported_response_type: 400,
+  invalid_scope: 400,
+  access_denied: 403,
+  server_error: 500,
+  temporarily_unavailable: 503,
+  unsupported_token_type: 400,
+  invalid_token: 401,
+  insufficient_scope: 403,
+  login_required: 400,
+  consent_required: 400,
+  interaction_required: 400,
+};
+
+/**
+ * An OAuth failure with its RFC code. Core throws it; the HTTP face renders it as
+ * `{error, error_description}` or, on /authorize, as a redirect or an error page.
+ */
+export class OAuthError extends Error {
+  override name = 'OAuthError';
+  readonly status: number;
+  constructor(
+    readonly code: OAuthErrorCode,
+    readonly description: string,
+    /** False when the redirect URI cannot be trusted: the error is shown, never redirected. */
+    readonly allowRedirect = true,
+  ) {
+    super(`${code}: ${description}`);
+    this.status = STATUS[code];
+  }
+
+  toJSON(): { error: OAuthErrorCode; error_description: string } {
+    return { error: this.code, error_description: this.description };
+  }
+}
+
+export const invalidRequest = (d: string) => new OAuthError('invalid_request', d);
+export const invalidClient = (d = 'client authentication failed') =>
+  new OAuthError('invalid_client', d);
+export const invalidGrant = (d: string) => new OAuthError('invalid_grant', d);
+export const invalidScope = (d: string) => new OAuthError('invalid_scope', d);
+export const unauthorizedClient = (d: string) => new OAuthError('unauthorized_client', d);

@@ -1,0 +1,62 @@
+import type { CoreContext } from '../../context.js';
+import { digest } from '../../secrets.js';
+import { invalidGrant, invalidRequest } from '../errors.js';
+import { isValidCodeVerifier, verifyS256 } from '../pkce.js';
+import { issueTokenResponse, type TokenResponse } from '../../tokens/token-response.js';
+import type { GrantRequest } from './grant-request.js';
+
+/**
+ * RFC 6749 §4.1.3 with RFC 7636: exchanges a single-use code. A second use of a code fails and
+ * revokes every token the first use produced (RFC 6749 §4.1.2).
+ */
+export async function authorizationCodeGrant(
+  ctx: CoreContext,
+  { client, params }: GrantRequest,
+): Promise<TokenResponse> {
+  const code = params.code;
+  if (!code) throw invalidRequest('code is required');
+  const verifier = params.code_verifier;
+  if (verifier !== undefined && !isValidCodeVerifier(verifier)) {
+    throw invalidRequest('code_verifier must be 43 to 128 unreserved characters');
+  }
+  const now = ctx.clock.now();
+  const codeDigest = digest(code);
+  const record = await ctx.repos.authorizationCodes.consume(codeDigest, now);
+  if (!record) {
+    const used = await ctx.repos.authorizationCodes.findByDigest(codeDigest);
+    if (used && used.clientId === client.id) {
+      await ctx.repos.accessTokens.revokeByAuthorizationCode(used.id, now);
+      const families = await ctx.repos.refreshTokens.revokeFamiliesByAuthorizationCode(
+        used.id,
+        now,
+      );
+      for (const family of families)
+        await ctx.repos.accessTokens.revokeByRefreshFamily(family, now);
+    }
+    throw invalidGrant('authorization code is invalid, expired or already used');
+  }
+  if (record.clientId !== client.id)
+    throw invalidGrant('authorization code was issued to another client');
+  if (record.expiresAt <= now)
+    throw invalidGrant('authorization code is invalid, expired or already used');
+  if (params.redirect_uri !== record.redirectUri) {
+    throw invalidGrant('redirect_uri does not match the authorization request');
+  }
+  if (record.codeChallenge) {
+    if (!verifier) throw invalidGrant('code_verifier is required');
+    if (!verifyS256(verifier, record.codeChallenge))
+      throw invalidGrant('code_verifier does not match the code_challenge');
+  } else if (verifier) {
+    throw invalidGrant('code_verifier given but no code_challenge was sent');
+  }
+  const user = await ctx.repos.users.findById(record.userId);
+  if (!user || user.disabledAt !== null) throw invalidGrant('the user is no longer active');
+  return issueTokenResponse(ctx, {
+    client,
+    user,
+    scopes: record.scopes,
+    authorizationCodeId: record.id,
+    nonce: record.nonce,
+    authTime: record.authTime,
+  });
+}

@@ -1,0 +1,13 @@
+import type { Client } from '../../clients/client.js';
+
+/** The form parameters of a token request, as received. */
+export type TokenRequestParams = Record<string, string | undefined>;
+
+export interface GrantRequest {
+  client: Client;
+  params: TokenRequestParams;
+}
+
+export function requireClientGrant(client: Client, grant: string): boolean {
+  return (client.grantTypes as string[]).includes(grant);
+}

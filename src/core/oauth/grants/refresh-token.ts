@@ -1,0 +1,55 @@
+import type { CoreContext } from '../../context.js';
+import { digest } from '../../secrets.js';
+import { parseScope } from '../../scopes/match.js';
+import { invalidGrant, invalidRequest, invalidScope } from '../errors.js';
+import { revokeRefreshFamily } from '../../tokens/refresh-tokens.js';
+import { issueTokenResponse, type TokenResponse } from '../../tokens/token-response.js';
+import type { GrantRequest } from './grant-request.js';
+
+/**
+ * RFC 6749 §6 with rotation (RFC 9700 §4.14.2): every use consumes the token and returns a new
+ * one. Presenting a token that was already rotated is treated as theft: the whole family and
+ * its access tokens are revoked. Scopes may be narrowed, never widened past the original grant.
+ */
+export async function refreshTokenGrant(
+  ctx: CoreContext,
+  { client, params }: GrantRequest,
+): Promise<TokenResponse> {
+  const token = params.refresh_token;
+  if (!token) throw invalidRequest('refresh_token is required');
+  const now = ctx.clock.now();
+  const tokenDigest = digest(token);
+  const record = await ctx.repos.refreshTokens.consume(tokenDigest, now);
+  if (!record) {
+    const seen = await ctx.repos.refreshTokens.findByDigest(tokenDigest);
+    if (seen) {
+      const family = await ctx.repos.refreshTokens.findFamily(seen.familyId);
+      if (family && family.clientId === client.id) await revokeRefreshFamily(ctx, family.id);
+    }
+    throw invalidGrant('refresh token is invalid, expired, revoked or already used');
+  }
+  const family = await ctx.repos.refreshTokens.findFamily(record.familyId);
+  if (!family || family.clientId !== client.id)
+    throw invalidGrant('refresh token was issued to another client');
+  if (family.revokedAt !== null || record.expiresAt <= now) {
+    throw invalidGrant('refresh token is invalid, expired, revoked or already used');
+  }
+  const requested = parseScope(params.scope);
+  for (const scope of requested) {
+    if (!family.scopes.includes(scope))
+      throw invalidScope(`scope "${scope}" was not part of the original grant`);
+  }
+  const scopes = requested.length > 0 ? requested : family.scopes;
+  const user = family.userId ? await ctx.repos.users.findById(family.userId) : undefined;
+  if (family.userId && (!user || user.disabledAt !== null)) {
+    await revokeRefreshFamily(ctx, family.id);
+    throw invalidGrant('the user is no longer active');
+  }
+  return issueTokenResponse(ctx, {
+    client,
+    user: user ?? null,
+    scopes,
+    family,
+    authTime: family.authTime,
+  });
+}

@@ -1,0 +1,74 @@
+import { SignJWT } from 'jose';
+import type { CoreContext } from '../context.js';
+import { seconds } from '../clock.js';
+import { newId } from '../ids.js';
+import { formatScope } from '../scopes/match.js';
+import type { AccessTokenKind, AccessTokenRecord } from './access-token-record.js';
+
+export interface IssueAccessTokenOptions {
+  clientId: string;
+  userId: string | null;
+  scopes: string[];
+  kind?: AccessTokenKind;
+  name?: string | null;
+  lifetimeSeconds: number;
+  authorizationCodeId?: string | null;
+  refreshFamilyId?: string | null;
+  authTime?: number | null;
+}
+
+export interface IssuedAccessToken {
+  token: string;
+  record: AccessTokenRecord;
+  expiresIn: number;
+}
+
+/**
+ * Signs an RFC 9068 access token (`typ: at+jwt`) and records its `jti`, so introspection and
+ * revocation stay authoritative. A user's roles, permissions and organization ride along.
+ */
+export async function issueAccessToken(
+  ctx: CoreContext,
+  options: IssueAccessTokenOptions,
+): Promise<IssuedAccessToken> {
+  const now = ctx.clock.now();
+  const iat = seconds(now);
+  const exp = iat + options.lifetimeSeconds;
+  const jti = newId();
+  const claims: Record<string, unknown> = {
+    client_id: options.clientId,
+    scope: formatScope(options.scopes),
+  };
+  if (options.userId) {
+    const user = await ctx.userClaims.claimsFor(options.userId);
+    claims.roles = user.roles;
+    claims.permissions = user.permissions;
+    if (user.org) claims.org = user.org;
+    if (options.authTime) claims.auth_time = seconds(options.authTime);
+  }
+  const { kid, alg, privateKey } = ctx.keys.signing;
+  const token = await new SignJWT(claims)
+    .setProtectedHeader({ alg, kid, typ: 'at+jwt' })
+    .setIssuer(ctx.config.issuer)
+    .setSubject(options.userId ?? options.clientId)
+    .setAudience(ctx.config.accessTokenAudience ?? ctx.config.issuer)
+    .setJti(jti)
+    .setIssuedAt(iat)
+    .setExpirationTime(exp)
+    .sign(privateKey);
+  const record: AccessTokenRecord = {
+    jti,
+    kind: options.kind ?? 'access',
+    clientId: options.clientId,
+    userId: options.userId,
+    name: options.name ?? null,
+    scopes: options.scopes,
+    authorizationCodeId: options.authorizationCodeId ?? null,
+    refreshFamilyId: options.refreshFamilyId ?? null,
+    expiresAt: exp * 1000,
+    revokedAt: null,
+    createdAt: now,
+  };
+  await ctx.repos.accessTokens.insert(record);
+  return { token, record, expiresIn: options.lifetimeSeconds };
+}

@@ -1,0 +1,70 @@
+import type { CoreContext } from '../context.js';
+import type { Client } from '../clients/client.js';
+import { createClient } from '../clients/create-client.js';
+import { OAuthError, invalidRequest } from '../oauth/errors.js';
+import { resolveRequestedScopes } from '../scopes/resolve-scopes.js';
+import type { AccessTokenRecord } from './access-token-record.js';
+import { issueAccessToken } from './issue-access-token.js';
+
+export const PERSONAL_ACCESS_CLIENT_NAME = 'Personal Access Client';
+
+/** The personal access client tokens are issued through; created once if missing (Passport's install). */
+export async function ensurePersonalAccessClient(ctx: CoreContext): Promise<Client> {
+  const existing = (await ctx.repos.clients.list({ includeRevoked: false })).find(
+    (c) => c.kind === 'personal_access',
+  );
+  if (existing) return existing;
+  return (await createClient(ctx, { name: PERSONAL_ACCESS_CLIENT_NAME, kind: 'personal_access' }))
+    .client;
+}
+
+export interface CreatedPersonalAccessToken {
+  /** The token: shown once, never stored. */
+  token: string;
+  record: AccessTokenRecord;
+}
+
+/**
+ * Issues a named, long-lived token for a user (Passport's `createToken`).
+ * @throws OAuthError invalid_request for a bad name, invalid_scope for an unknown scope.
+ */
+export async function createPersonalAccessToken(
+  ctx: CoreContext,
+  options: { userId: string; name: string; scopes: string[]; expiresInDays?: number },
+): Promise<CreatedPersonalAccessToken> {
+  const name = options.name.trim();
+  if (!name || name.length > 200) throw invalidRequest('token name must be 1 to 200 characters');
+  const user = await ctx.repos.users.findById(options.userId);
+  if (!user || user.disabledAt !== null) throw new OAuthError('invalid_request', 'user not found');
+  const client = await ensurePersonalAccessClient(ctx);
+  const scopes = await resolveRequestedScopes(ctx, client, options.scopes);
+  const days = options.expiresInDays ?? ctx.config.personalAccessTokenExpireDays;
+  const issued = await issueAccessToken(ctx, {
+    clientId: client.id,
+    userId: user.id,
+    scopes,
+    kind: 'personal',
+    name,
+    lifetimeSeconds: days * 86_400,
+  });
+  return { token: issued.token, record: issued.record };
+}
+
+/** A user's live personal access tokens, newest first. */
+export function listPersonalAccessTokens(
+  ctx: CoreContext,
+  userId: string,
+): Promise<AccessTokenRecord[]> {
+  return ctx.repos.accessTokens.listPersonal(userId, ctx.clock.now());
+}
+
+/** Revokes one of the user's personal access tokens; false when it is not theirs or not live. */
+export async function revokePersonalAccessToken(
+  ctx: CoreContext,
+  userId: string,
+  jti: string,
+): Promise<boolean> {
+  const record = await ctx.repos.accessTokens.findByJti(jti);
+  if (!record || record.kind !== 'personal' || record.userId !== userId) return false;
+  return ctx.repos.accessTokens.revoke(jti, ctx.clock.now());
+}

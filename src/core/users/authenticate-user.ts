@@ -1,0 +1,25 @@
+import type { CoreContext } from '../context.js';
+import { hashPassword, verifyPassword } from './password.js';
+import { normalizeEmail, type User } from './user.js';
+
+let dummyHash: Promise<string> | undefined;
+
+/**
+ * Checks an email and password. Unknown emails cost one argon2 verification too, so the two
+ * failures cannot be told apart by timing. Disabled users fail like wrong passwords.
+ */
+export async function authenticateUser(
+  ctx: CoreContext,
+  email: string,
+  password: string,
+): Promise<User | undefined> {
+  const user = await ctx.repos.users.findByEmail(normalizeEmail(email));
+  if (!user || !user.passwordHash) {
+    dummyHash ??= hashPassword('portcullis-timing-equaliser');
+    await verifyPassword(await dummyHash, password);
+    return undefined;
+  }
+  const ok = await verifyPassword(user.passwordHash, password);
+  if (!ok || user.disabledAt !== null) return undefined;
+  return user;
+}

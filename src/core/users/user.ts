@@ -1,0 +1,38 @@
+export interface User {
+  id: string;
+  /** Lower-cased, NFC-normalised. */
+  email: string;
+  name: string | null;
+  passwordHash: string | null;
+  emailVerifiedAt: number | null;
+  disabledAt: number | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface UserRepository {
+  insert(user: User): Promise<void>;
+  findById(id: string): Promise<User | undefined>;
+  findByEmail(email: string): Promise<User | undefined>;
+  updatePasswordHash(id: string, hash: string, now: number): Promise<void>;
+}
+
+/** The claims a user contributes to an access token; the RBAC issue fills roles and permissions. */
+export interface UserClaims {
+  roles: string[];
+  permissions: string[];
+  org: string | null;
+}
+
+export interface UserClaimsSource {
+  claimsFor(userId: string): Promise<UserClaims>;
+}
+
+export const noUserClaims: UserClaimsSource = {
+  claimsFor: async () => ({ roles: [], permissions: [], org: null }),
+};
+
+/** Canonical form of an email address for lookups: NFC, trimmed, lower-case. */
+export function normalizeEmail(email: string): string {
+  return email.normalize('NFC').trim().toLowerCase();
+}

@@ -1,0 +1,49 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import type { CoreContext } from '../core/context.js';
+import { portcullisPlugin } from './plugin.js';
+
+export interface BuildAppOptions {
+  /** pino logger options, or false for none (tests). */
+  logger?: boolean | { level: string };
+  /** Serve the OpenAPI document and UI at /docs (default true). */
+  docs?: boolean;
+}
+
+/** A complete Fastify app serving Portcullis: the plugin plus OpenAPI docs at `/docs`. */
+export async function buildApp(
+  ctx: CoreContext,
+  options: BuildAppOptions = {},
+): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    trustProxy: ctx.config.trustProxy,
+    bodyLimit: 1024 * 1024,
+    requestIdHeader: 'x-request-id',
+    return503OnClosing: true,
+    forceCloseConnections: false,
+  });
+  if (options.docs !== false) {
+    await app.register(fastifySwagger, {
+      openapi: {
+        openapi: '3.1.0',
+        info: {
+          title: 'Portcullis',
+          version: '0.1.0',
+          description: 'OAuth 2.0 / OpenID Connect authorization server.',
+        },
+        servers: [{ url: ctx.config.issuer }],
+        components: {
+          securitySchemes: {
+            clientBasic: { type: 'http', scheme: 'basic', description: 'client_id:client_secret' },
+            bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+          },
+        },
+      },
+    });
+    await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+  }
+  await app.register(portcullisPlugin, { ctx });
+  return app;
+}

@@ -1,0 +1,44 @@
+import type { FastifyInstance } from 'fastify';
+import fastifyCookie from '@fastify/cookie';
+import fastifyFormbody from '@fastify/formbody';
+import type { CoreContext } from '../core/context.js';
+import { renderError } from './render-error.js';
+import { enforceHttps } from './enforce-https.js';
+import { authorizeRoutes } from './routes/authorize.js';
+import { tokenRoutes } from './routes/token.js';
+import { introspectRevokeRoutes } from './routes/introspect-revoke.js';
+import { userinfoRoutes } from './routes/userinfo.js';
+import { wellKnownRoutes } from './routes/well-known.js';
+import { healthRoutes } from './routes/health.js';
+import { personalAccessTokenRoutes } from './routes/personal-access-tokens.js';
+
+export interface PortcullisPluginOptions {
+  ctx: CoreContext;
+}
+
+/**
+ * The HTTP face as a Fastify plugin: `app.register(portcullisPlugin, { ctx })` inside any
+ * Fastify 5 app. Registers form and cookie parsing, the OAuth/OIDC routes and their errors.
+ */
+export async function portcullisPlugin(
+  app: FastifyInstance,
+  { ctx }: PortcullisPluginOptions,
+): Promise<void> {
+  if (!app.hasContentTypeParser('application/x-www-form-urlencoded')) {
+    await app.register(fastifyFormbody, { bodyLimit: 64 * 1024 });
+  }
+  if (!app.hasRequestDecorator('cookies')) await app.register(fastifyCookie);
+  app.setErrorHandler(renderError);
+  if (ctx.config.enforceHttps) enforceHttps(app);
+  for (const routes of [
+    authorizeRoutes,
+    tokenRoutes,
+    introspectRevokeRoutes,
+    userinfoRoutes,
+    wellKnownRoutes,
+    healthRoutes,
+    personalAccessTokenRoutes,
+  ]) {
+    await routes(app, { ctx });
+  }
+}

@@ -1,0 +1,38 @@
+import type { FastifyInstance } from 'fastify';
+import type { Config } from '../config/schema.js';
+import { buildApp } from '../http/app.js';
+import { openPortcullis, type Portcullis } from './open-portcullis.js';
+
+export interface RunningServer {
+  app: FastifyInstance;
+  portcullis: Portcullis;
+  url: string;
+  /** Stops accepting, lets in-flight requests finish, closes the database. */
+  stop(): Promise<void>;
+}
+
+/** Opens storage, migrates, loads keys and listens. */
+export async function startServer(config: Config): Promise<RunningServer> {
+  const portcullis = await openPortcullis(config);
+  const app = await buildApp(portcullis.ctx, { logger: { level: config.logLevel } });
+  try {
+    await app.listen({ host: config.host, port: config.port });
+  } catch (error) {
+    await portcullis.close();
+    throw error;
+  }
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  let stopping: Promise<void> | undefined;
+  return {
+    app,
+    portcullis,
+    url: `http://${host}:${port}`,
+    stop: () =>
+      (stopping ??= (async () => {
+        await app.close();
+        await portcullis.close();
+      })()),
+  };
+}

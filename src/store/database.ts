@@ -1,0 +1,65 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import SQLite from 'better-sqlite3';
+import pg from 'pg';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import type { Database } from './schema.js';
+
+export type DialectName = 'sqlite' | 'postgres';
+
+export interface OpenDatabase {
+  db: Kysely<Database>;
+  dialect: DialectName;
+  /** Where the data lives, for messages (password stripped). */
+  location: string;
+}
+
+export interface OpenDatabaseOptions {
+  /** Resolve relative SQLite paths from here. */
+  cwd?: string;
+  /** PostgreSQL schema to use (tests use one fresh schema per run). */
+  schema?: string;
+}
+
+const INT8_OID = 20;
+
+/**
+ * Opens `postgres://…` with `pg`, anything else as a SQLite file (`sqlite:path`, a plain path,
+ * or `:memory:`) with WAL and foreign keys on.
+ */
+export function openDatabase(url: string, options: OpenDatabaseOptions = {}): OpenDatabase {
+  if (/^postgres(ql)?:\/\//.test(url)) {
+    const pool = new pg.Pool({
+      connectionString: url,
+      max: 10,
+      ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
+      types: {
+        // Times are bigint epoch milliseconds: well inside Number's exact range.
+        getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+          oid === INT8_OID
+            ? (value: string) => Number(value)
+            : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+      },
+    });
+    const location = url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
+    return {
+      db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }),
+      dialect: 'postgres',
+      location,
+    };
+  }
+  const path = url.replace(/^sqlite:(\/\/)?/, '');
+  const file = path === ':memory:' ? path : resolve(options.cwd ?? process.cwd(), path);
+  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  const sqlite = new SQLite(file);
+  sqlite.pragma('journal_mode = WAL');
+  // NORMAL in WAL mode survives a process kill (kill -9) with every committed write.
+  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  return {
+    db: new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) }),
+    dialect: 'sqlite',
+    location: file,
+  };
+}

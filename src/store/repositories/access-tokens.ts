@@ -1,0 +1,99 @@
+import type { Kysely, Selectable } from 'kysely';
+import type {
+  AccessTokenKind,
+  AccessTokenRecord,
+  AccessTokenRepository,
+} from '../../core/tokens/access-token-record.js';
+import type { AccessTokensTable, Database } from '../schema.js';
+import { fromJsonList, toJsonList } from './json-list.js';
+
+const toRecord = (row: Selectable<AccessTokensTable>): AccessTokenRecord => ({
+  jti: row.jti,
+  kind: row.kind as AccessTokenKind,
+  clientId: row.client_id,
+  userId: row.user_id,
+  name: row.name,
+  scopes: fromJsonList(row.scopes),
+  authorizationCodeId: row.authorization_code_id,
+  refreshFamilyId: row.refresh_family_id,
+  expiresAt: row.expires_at,
+  revokedAt: row.revoked_at,
+  createdAt: row.created_at,
+});
+
+export function accessTokenRepository(db: Kysely<Database>): AccessTokenRepository {
+  const revokeWhere = async (
+    column: 'authorization_code_id' | 'refresh_family_id' | 'client_id',
+    value: string,
+    now: number,
+  ) => {
+    const result = await db
+      .updateTable('access_tokens')
+      .set({ revoked_at: now })
+      .where(column, '=', value)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows);
+  };
+  return {
+    async insert(token) {
+      await db
+        .insertInto('access_tokens')
+        .values({
+          jti: token.jti,
+          kind: token.kind,
+          client_id: token.clientId,
+          user_id: token.userId,
+          name: token.name,
+          scopes: toJsonList(token.scopes),
+          authorization_code_id: token.authorizationCodeId,
+          refresh_family_id: token.refreshFamilyId,
+          expires_at: token.expiresAt,
+          revoked_at: token.revokedAt,
+          created_at: token.createdAt,
+        })
+        .execute();
+    },
+    async findByJti(jti) {
+      const row = await db
+        .selectFrom('access_tokens')
+        .selectAll()
+        .where('jti', '=', jti)
+        .executeTakeFirst();
+      return row && toRecord(row);
+    },
+    async revoke(jti, now) {
+      const result = await db
+        .updateTable('access_tokens')
+        .set({ revoked_at: now })
+        .where('jti', '=', jti)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
+    },
+    revokeByAuthorizationCode: (codeId, now) => revokeWhere('authorization_code_id', codeId, now),
+    revokeByRefreshFamily: (familyId, now) => revokeWhere('refresh_family_id', familyId, now),
+    revokeByClient: (clientId, now) => revokeWhere('client_id', clientId, now),
+    async listPersonal(userId, now) {
+      const rows = await db
+        .selectFrom('access_tokens')
+        .selectAll()
+        .where('user_id', '=', userId)
+        .where('kind', '=', 'personal')
+        .where('revoked_at', 'is', null)
+        .where('expires_at', '>', now)
+        .orderBy('jti', 'desc')
+        .execute();
+      return rows.map(toRecord);
+    },
+    async listByClient(clientId) {
+      const rows = await db
+        .selectFrom('access_tokens')
+        .selectAll()
+        .where('client_id', '=', clientId)
+        .orderBy('jti', 'desc')
+        .execute();
+      return rows.map(toRecord);
+    },
+  };
+}

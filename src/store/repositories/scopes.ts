@@ -1,0 +1,50 @@
+import type { Kysely } from 'kysely';
+import type { ScopeRepository } from '../../core/scopes/scope.js';
+import type { Database } from '../schema.js';
+
+export function scopeRepository(db: Kysely<Database>): ScopeRepository {
+  const toScope = (row: { name: string; description: string; created_at: number }) => ({
+    name: row.name,
+    description: row.description,
+    createdAt: row.created_at,
+  });
+  return {
+    async list() {
+      return (await db.selectFrom('scopes').selectAll().orderBy('name').execute()).map(toScope);
+    },
+    async find(name) {
+      const row = await db
+        .selectFrom('scopes')
+        .selectAll()
+        .where('name', '=', name)
+        .executeTakeFirst();
+      return row && toScope(row);
+    },
+    async insertMissing(scopes) {
+      if (scopes.length === 0) return 0;
+      const result = await db
+        .insertInto('scopes')
+        .values(
+          scopes.map((s) => ({
+            name: s.name,
+            description: s.description,
+            created_at: s.createdAt,
+          })),
+        )
+        .onConflict((oc) => oc.column('name').doNothing())
+        .executeTakeFirst();
+      return Number(result.numInsertedOrUpdatedRows ?? 0);
+    },
+    async upsert(scope) {
+      await db
+        .insertInto('scopes')
+        .values({ name: scope.name, description: scope.description, created_at: scope.createdAt })
+        .onConflict((oc) => oc.column('name').doUpdateSet({ description: scope.description }))
+        .execute();
+    },
+    async delete(name) {
+      const result = await db.deleteFrom('scopes').where('name', '=', name).executeTakeFirst();
+      return Number(result.numDeletedRows) > 0;
+    },
+  };
+}

@@ -1,0 +1,53 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { User, UserRepository } from '../../core/users/user.js';
+import type { Database, UsersTable } from '../schema.js';
+
+const toUser = (row: Selectable<UsersTable>): User => ({
+  id: row.id,
+  email: row.email,
+  name: row.name,
+  passwordHash: row.password_hash,
+  emailVerifiedAt: row.email_verified_at,
+  disabledAt: row.disabled_at,
+  createdAt: row.created_at,
+  updatedAt: row.updated_at,
+});
+
+export function userRepository(db: Kysely<Database>): UserRepository {
+  return {
+    async insert(user) {
+      await db
+        .insertInto('users')
+        .values({
+          id: user.id,
+          email: user.email,
+          name: user.name,
+          password_hash: user.passwordHash,
+          email_verified_at: user.emailVerifiedAt,
+          disabled_at: user.disabledAt,
+          created_at: user.createdAt,
+          updated_at: user.updatedAt,
+        })
+        .execute();
+    },
+    async findById(id) {
+      const row = await db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+      return row && toUser(row);
+    },
+    async findByEmail(email) {
+      const row = await db
+        .selectFrom('users')
+        .selectAll()
+        .where('email', '=', email)
+        .executeTakeFirst();
+      return row && toUser(row);
+    },
+    async updatePasswordHash(id, hash, now) {
+      await db
+        .updateTable('users')
+        .set({ password_hash: hash, updated_at: now })
+        .where('id', '=', id)
+        .execute();
+    },
+  };
+}

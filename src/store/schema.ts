@@ -1,0 +1,123 @@
+/** Table shapes as stored. Times are epoch milliseconds; lists are JSON text. */
+export interface Database {
+  users: UsersTable;
+  clients: ClientsTable;
+  scopes: ScopesTable;
+  authorization_codes: AuthorizationCodesTable;
+  access_tokens: AccessTokensTable;
+  refresh_token_families: RefreshTokenFamiliesTable;
+  refresh_tokens: RefreshTokensTable;
+  signing_keys: SigningKeysTable;
+  consents: ConsentsTable;
+  login_sessions: LoginSessionsTable;
+}
+
+export interface UsersTable {
+  id: string;
+  email: string;
+  name: string | null;
+  password_hash: string | null;
+  email_verified_at: number | null;
+  disabled_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface ClientsTable {
+  id: string;
+  name: string;
+  kind: string;
+  secret_digest: string | null;
+  redirect_uris: string;
+  grant_types: string;
+  scopes: string;
+  user_id: string | null;
+  revoked_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface ScopesTable {
+  name: string;
+  description: string;
+  created_at: number;
+}
+
+export interface AuthorizationCodesTable {
+  id: string;
+  digest: string;
+  client_id: string;
+  user_id: string;
+  redirect_uri: string;
+  scopes: string;
+  code_challenge: string | null;
+  code_challenge_method: string | null;
+  nonce: string | null;
+  auth_time: number;
+  expires_at: number;
+  consumed_at: number | null;
+  created_at: number;
+}
+
+export interface AccessTokensTable {
+  jti: string;
+  kind: string;
+  client_id: string;
+  user_id: string | null;
+  name: string | null;
+  scopes: string;
+  authorization_code_id: string | null;
+  refresh_family_id: string | null;
+  expires_at: number;
+  revoked_at: number | null;
+  created_at: number;
+}
+
+export interface RefreshTokenFamiliesTable {
+  id: string;
+  client_id: string;
+  user_id: string | null;
+  scopes: string;
+  authorization_code_id: string | null;
+  auth_time: number | null;
+  nonce: string | null;
+  revoked_at: number | null;
+  created_at: number;
+}
+
+export interface RefreshTokensTable {
+  id: string;
+  digest: string;
+  family_id: string;
+  scopes: string;
+  expires_at: number;
+  consumed_at: number | null;
+  created_at: number;
+}
+
+export interface SigningKeysTable {
+  kid: string;
+  alg: string;
+  public_jwk: string;
+  status: string;
+  created_at: number;
+  retired_at: number | null;
+  verify_until: number | null;
+}
+
+export interface ConsentsTable {
+  user_id: string;
+  client_id: string;
+  scopes: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface LoginSessionsTable {
+  id: string;
+  digest: string;
+  user_id: string;
+  auth_time: number;
+  expires_at: number;
+  created_at: number;
+}
