@@ -7,12 +7,9 @@ import type { FastifyInstance } from 'fastify';
 export function enforceHttps(app: FastifyInstance): void {
   app.addHook('onRequest', async (request, reply) => {
     if (!request.url.startsWith('/oauth/') || request.protocol === 'https') return;
-    return reply
-      .status(400)
-      .header('cache-control', 'no-store')
-      .send({
-        error: 'invalid_request',
-        error_description: 'HTTPS is required for OAuth endpoints (OAUTH2_ENFORCE_HTTPS is on)',
-      });
+    return reply.status(400).header('cache-control', 'no-store').send({
+      error: 'invalid_request',
+      error_description: 'HTTPS is required for OAuth endpoints (OAUTH2_ENFORCE_HTTPS is on)',
+    });
   });
 }

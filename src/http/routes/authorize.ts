@@ -126,17 +126,15 @@ export async function authorizeRoutes(
     error: OAuthError,
     state: string | null,
   ) =>
-    reply
-      .header('cache-control', 'no-store')
-      .redirect(
-        buildRedirect(redirectUri, {
-          error: error.code,
-          error_description: error.description,
-          state,
-          iss: ctx.config.issuer,
-        }),
-        303,
-      );
+    reply.header('cache-control', 'no-store').redirect(
+      buildRedirect(redirectUri, {
+        error: error.code,
+        error_description: error.description,
+        state,
+        iss: ctx.config.issuer,
+      }),
+      303,
+    );
 
   const showError = (reply: FastifyReply, error: OAuthError, status = 400) =>
     reply.status(status).headers(PAGE_HEADERS).send(errorPage(error.code, error.description));
