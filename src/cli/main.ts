@@ -3,6 +3,9 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/load.js';
 import { registerServe } from './commands/serve.js';
 import { registerMigrate } from './commands/migrate.js';
+import { registerCreateClient } from './commands/create-client.js';
+import { registerCreateUser } from './commands/create-user.js';
+import { OAuthError } from '../core/oauth/errors.js';
 
 const program = new Command('portcullis')
   .description('Portcullis: OAuth2 / OpenID Connect authorization server')
@@ -13,6 +16,8 @@ const program = new Command('portcullis')
 
 registerServe(program);
 registerMigrate(program);
+registerCreateClient(program);
+registerCreateUser(program);
 
 try {
   await program.parseAsync(process.argv);
@@ -21,7 +26,12 @@ try {
     process.exit(error.exitCode === 0 ? 0 : 2);
   }
   const debug = process.argv.includes('--debug');
-  const message = error instanceof Error ? error.message : String(error);
+  const message =
+    error instanceof OAuthError
+      ? error.description
+      : error instanceof Error
+        ? error.message
+        : String(error);
   process.stderr.write(
     `portcullis: ${error instanceof ConfigError ? 'configuration error: ' : ''}${message}\n`,
   );

@@ -27,29 +27,39 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
       ? resolve(cwd, env.PORTCULLIS_CONFIG)
       : resolve(cwd, 'portcullis.config.json');
   let fromFile: Record<string, unknown> = {};
+  let fileSource: string | undefined;
   if (existsSync(filePath)) {
+    let parsed: unknown;
     try {
-      fromFile = JSON.parse(readFileSync(filePath, 'utf8')) as Record<string, unknown>;
+      parsed = JSON.parse(readFileSync(filePath, 'utf8'));
     } catch (error) {
       throw new ConfigError(`${filePath} is not valid JSON: ${(error as Error).message}`);
     }
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
+      throw new ConfigError(`${filePath} must contain a JSON object`);
+    }
+    fromFile = parsed as Record<string, unknown>;
+    fileSource = filePath;
   } else if (options.file || env.PORTCULLIS_CONFIG) {
     throw new ConfigError(`config file ${filePath} does not exist`);
   }
   const { values, sources } = readEnvironment(env);
-  return parseConfig({ ...fromFile, ...values, ...options.overrides }, sources);
+  return parseConfig({ ...fromFile, ...values, ...options.overrides }, sources, fileSource);
 }
 
 /** Validates a complete input object and derives the issuer. */
 export function parseConfig(
   input: Record<string, unknown>,
   sources: Partial<Record<string, string>> = {},
+  file?: string,
 ): Config {
   const result = configSchema.safeParse(input);
   if (!result.success) {
     const issue = result.error.issues[0]!;
     const key = String(issue.path[0] ?? '');
-    const where = sources[key] ?? (key ? `config key "${issue.path.join('.')}"` : 'config');
+    const origin = file ? ` in ${file}` : '';
+    const where =
+      sources[key] ?? (key ? `config key "${issue.path.join('.')}"${origin}` : `config${origin}`);
     const value = key in input ? ` (got ${JSON.stringify(input[key])})` : '';
     throw new ConfigError(`${where} is invalid${value}: ${issue.message}`);
   }

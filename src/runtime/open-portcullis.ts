@@ -40,9 +40,9 @@ export async function openPortcullis(
   options: OpenPortcullisOptions = {},
 ): Promise<Portcullis> {
   const clock = options.clock ?? systemClock;
-  const { db, dialect, location } = openDatabase(config.databaseUrl, options);
+  const { db, dialect, location, schema } = openDatabase(config.databaseUrl, options);
   try {
-    const migrated = options.migrate === false ? [] : await migrateToLatest(db);
+    const migrated = options.migrate === false ? [] : await migrateToLatest(db, { schema });
     const repos = createRepositories(db);
     const key = await loadOrCreateSigningKey({
       storageDir: config.storageDir,

@@ -12,6 +12,8 @@ export interface OpenDatabase {
   dialect: DialectName;
   /** Where the data lives, for messages (password stripped). */
   location: string;
+  /** The PostgreSQL schema in use, when one was asked for. */
+  schema?: string | undefined;
 }
 
 export interface OpenDatabaseOptions {

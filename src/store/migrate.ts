@@ -1,17 +1,32 @@
 import { Migrator, type Kysely, type MigrationResultSet } from 'kysely';
 import { MIGRATIONS } from './migrations/index.js';
 
-function migrator(db: Kysely<any>): Migrator {
-  // eslint-disable-line @typescript-eslint/no-explicit-any -- the migrator works on any schema
-  return new Migrator({ db, provider: { getMigrations: async () => MIGRATIONS } });
+export interface MigrateOptions {
+  /** PostgreSQL schema that holds the tables (and the migration bookkeeping). */
+  schema?: string | undefined;
+}
+
+function migrator<T>(db: Kysely<T>, options: MigrateOptions): Migrator {
+  return new Migrator({
+    db,
+    provider: { getMigrations: async () => MIGRATIONS },
+    // Our own bookkeeping tables, so an app sharing the schema with Kysely keeps its own.
+    migrationTableName: 'portcullis_migration',
+    migrationLockTableName: 'portcullis_migration_lock',
+    // Without it Kysely looks for its tables in every schema and can find another schema's.
+    ...(options.schema ? { migrationTableSchema: options.schema } : {}),
+  });
 }
 
 /**
  * Applies every pending migration.
  * @throws Error naming the migration that failed.
  */
-export async function migrateToLatest<T>(db: Kysely<T>): Promise<string[]> {
-  const result: MigrationResultSet = await migrator(db).migrateToLatest();
+export async function migrateToLatest<T>(
+  db: Kysely<T>,
+  options: MigrateOptions = {},
+): Promise<string[]> {
+  const result: MigrationResultSet = await migrator(db, options).migrateToLatest();
   if (result.error) {
     const failed = result.results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
     throw new Error(
@@ -22,7 +37,10 @@ export async function migrateToLatest<T>(db: Kysely<T>): Promise<string[]> {
 }
 
 /** Names of migrations not yet applied. */
-export async function pendingMigrations<T>(db: Kysely<T>): Promise<string[]> {
-  const all = await migrator(db).getMigrations();
+export async function pendingMigrations<T>(
+  db: Kysely<T>,
+  options: MigrateOptions = {},
+): Promise<string[]> {
+  const all = await migrator(db, options).getMigrations();
   return all.filter((m) => m.executedAt === undefined).map((m) => m.name);
 }

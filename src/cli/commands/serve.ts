@@ -35,7 +35,6 @@ export function registerServe(program: Command): void {
         '    npx portcullis create --type=client_credentials --name="My Service"',
         '',
       ];
-      process.stdout.write(lines.join('\n') + '\n');
       const shutdown = (signal: string) => {
         server.app.log.info({ signal }, 'shutting down: draining in-flight requests');
         server.stop().then(
@@ -48,5 +47,6 @@ export function registerServe(program: Command): void {
       };
       process.once('SIGTERM', () => shutdown('SIGTERM'));
       process.once('SIGINT', () => shutdown('SIGINT'));
+      process.stdout.write(lines.join('\n') + '\n');
     });
 }

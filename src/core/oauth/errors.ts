@@ -36,6 +36,9 @@ const STATUS: Record<OAuthErrorCode, number> = {
   interaction_required: 400,
 };
 
+/** Every OAuth error code this server can answer; docs/errors.md is tested against it. */
+export const OAUTH_ERROR_CODES = Object.keys(STATUS) as OAuthErrorCode[];
+
 /**
  * An OAuth failure with its RFC code. Core throws it; the HTTP face renders it as
  * `{error, error_description}` or, on /authorize, as a redirect or an error page.

@@ -18,7 +18,7 @@ export const tokenRequestBody = {
   properties: {
     grant_type: {
       ...formString,
-      enum: ['authorization_code', 'client_credentials', 'password', 'refresh_token'],
+      description: 'authorization_code, client_credentials, password or refresh_token',
     },
     code: formString,
     redirect_uri: formString,

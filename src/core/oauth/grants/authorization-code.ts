@@ -21,22 +21,21 @@ export async function authorizationCodeGrant(
   }
   const now = ctx.clock.now();
   const codeDigest = digest(code);
-  const record = await ctx.repos.authorizationCodes.consume(codeDigest, now);
-  if (!record) {
-    const used = await ctx.repos.authorizationCodes.findByDigest(codeDigest);
-    if (used && used.clientId === client.id) {
-      await ctx.repos.accessTokens.revokeByAuthorizationCode(used.id, now);
-      const families = await ctx.repos.refreshTokens.revokeFamiliesByAuthorizationCode(
-        used.id,
-        now,
-      );
-      for (const family of families)
-        await ctx.repos.accessTokens.revokeByRefreshFamily(family, now);
-    }
+  const issued = await ctx.repos.authorizationCodes.findByDigest(codeDigest);
+  // A code presented by another client is refused without being spent.
+  if (!issued || issued.clientId !== client.id) {
     throw invalidGrant('authorization code is invalid, expired or already used');
   }
-  if (record.clientId !== client.id)
-    throw invalidGrant('authorization code was issued to another client');
+  const record = await ctx.repos.authorizationCodes.consume(codeDigest, now);
+  if (!record) {
+    await ctx.repos.accessTokens.revokeByAuthorizationCode(issued.id, now);
+    const families = await ctx.repos.refreshTokens.revokeFamiliesByAuthorizationCode(
+      issued.id,
+      now,
+    );
+    for (const family of families) await ctx.repos.accessTokens.revokeByRefreshFamily(family, now);
+    throw invalidGrant('authorization code is invalid, expired or already used');
+  }
   if (record.expiresAt <= now)
     throw invalidGrant('authorization code is invalid, expired or already used');
   if (params.redirect_uri !== record.redirectUri) {

@@ -19,25 +19,25 @@ export async function refreshTokenGrant(
   if (!token) throw invalidRequest('refresh_token is required');
   const now = ctx.clock.now();
   const tokenDigest = digest(token);
-  const record = await ctx.repos.refreshTokens.consume(tokenDigest, now);
-  if (!record) {
-    const seen = await ctx.repos.refreshTokens.findByDigest(tokenDigest);
-    if (seen) {
-      const family = await ctx.repos.refreshTokens.findFamily(seen.familyId);
-      if (family && family.clientId === client.id) await revokeRefreshFamily(ctx, family.id);
-    }
-    throw invalidGrant('refresh token is invalid, expired, revoked or already used');
-  }
-  const family = await ctx.repos.refreshTokens.findFamily(record.familyId);
-  if (!family || family.clientId !== client.id)
-    throw invalidGrant('refresh token was issued to another client');
-  if (family.revokedAt !== null || record.expiresAt <= now) {
+  const seen = await ctx.repos.refreshTokens.findByDigest(tokenDigest);
+  const family = seen && (await ctx.repos.refreshTokens.findFamily(seen.familyId));
+  // Another client presenting the token learns nothing and burns nothing.
+  if (!seen || !family || family.clientId !== client.id) {
     throw invalidGrant('refresh token is invalid, expired, revoked or already used');
   }
   const requested = parseScope(params.scope);
   for (const scope of requested) {
-    if (!family.scopes.includes(scope))
+    if (!family.scopes.includes(scope)) {
       throw invalidScope(`scope "${scope}" was not part of the original grant`);
+    }
+  }
+  // Checked before consuming, so a malformed request does not spend a good token.
+  if (family.revokedAt !== null || seen.expiresAt <= now) {
+    throw invalidGrant('refresh token is invalid, expired, revoked or already used');
+  }
+  if (!(await ctx.repos.refreshTokens.consume(tokenDigest, now))) {
+    await revokeRefreshFamily(ctx, family.id);
+    throw invalidGrant('refresh token is invalid, expired, revoked or already used');
   }
   const scopes = requested.length > 0 ? requested : family.scopes;
   const user = family.userId ? await ctx.repos.users.findById(family.userId) : undefined;

@@ -1,0 +1,25 @@
+import type { Command } from 'commander';
+import { openPortcullis, type Portcullis } from '../runtime/open-portcullis.js';
+import { loadCliConfig, type GlobalOptions } from './config.js';
+
+/** Opens Portcullis for one command and always closes it. */
+export async function withPortcullis<T>(
+  command: Command,
+  run: (portcullis: Portcullis) => Promise<T>,
+): Promise<T> {
+  const portcullis = await openPortcullis(loadCliConfig(command.optsWithGlobals<GlobalOptions>()));
+  try {
+    return await run(portcullis);
+  } finally {
+    await portcullis.close();
+  }
+}
+
+/** A failed operation: printed as one line on stderr, exit code 1. */
+export class CliError extends Error {
+  override name = 'CliError';
+}
+
+export function printJson(value: unknown): void {
+  process.stdout.write(JSON.stringify(value, null, 2) + '\n');
+}

@@ -1,0 +1,30 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { configSchema } from '../../src/config/schema.js';
+import { ENVIRONMENT_VARIABLES } from '../../src/config/environment.js';
+import { OAUTH_ERROR_CODES } from '../../src/core/oauth/errors.js';
+
+const read = (path: string) => readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8');
+
+test('docs/configuration.md documents every config key and every environment variable', () => {
+  const doc = read('docs/configuration.md');
+  for (const key of Object.keys(configSchema.shape))
+    assert.ok(doc.includes(`\`${key}\``), `config key ${key} is missing`);
+  for (const variable of ENVIRONMENT_VARIABLES) {
+    for (const name of variable.names)
+      assert.ok(doc.includes(`\`${name}\``), `environment variable ${name} is missing`);
+  }
+});
+
+test('docs/errors.md documents every OAuth error code', () => {
+  const doc = read('docs/errors.md');
+  for (const code of OAUTH_ERROR_CODES)
+    assert.ok(doc.includes(`\`${code}\``), `error code ${code} is missing`);
+});
+
+test('the README shows the two commands', () => {
+  const readme = read('README.md');
+  assert.ok(readme.includes('npm ci && npm start'));
+  assert.ok(readme.includes('npm ci && npm test'));
+});

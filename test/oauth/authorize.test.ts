@@ -1,0 +1,199 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+import { InjectBrowser, pkcePair } from '../helpers/oauth-inject.js';
+import { REDIRECT } from '../helpers/code-flow.js';
+
+describe('GET /oauth/authorize', () => {
+  let server: TestServer;
+  before(async () => {
+    server = await startTestServer();
+  });
+  after(() => server.close());
+
+  async function setup(options: { public?: boolean } = {}) {
+    const { client } = await server.createClient({
+      kind: 'authorization_code',
+      redirectUris: [REDIRECT, 'https://app.example.com/other'],
+      ...options,
+    });
+    const user = await server.createUser();
+    const { challenge } = pkcePair();
+    const query = (extra: Record<string, string | undefined> = {}) => {
+      const params: Record<string, string> = {
+        response_type: 'code',
+        client_id: client.id,
+        redirect_uri: REDIRECT,
+        scope: 'openid',
+        state: 's-123',
+        code_challenge: challenge,
+        code_challenge_method: 'S256',
+      };
+      for (const [k, v] of Object.entries(extra)) {
+        if (v === undefined) delete params[k];
+        else params[k] = v;
+      }
+      return `/oauth/authorize?${new URLSearchParams(params)}`;
+    };
+    return { client, user, query, browser: new InjectBrowser(server.app) };
+  }
+
+  for (const [label, uri] of [
+    ['a prefix of the registered URI', 'https://app.example.com/call'],
+    ['an extension of it', 'https://app.example.com/callback/evil'],
+    ['a trailing slash', 'https://app.example.com/callback/'],
+    ['a different case', 'https://APP.example.com/Callback'],
+    ['an extra query', 'https://app.example.com/callback?next=https://evil.example'],
+    ['another host', 'https://evil.example/callback'],
+  ] as const) {
+    test(`a redirect_uri that differs by ${label} is shown an error page, never redirected to`, async () => {
+      const { browser, query } = await setup();
+      const response = await browser.get(query({ redirect_uri: uri }));
+      assert.equal(response.statusCode, 400);
+      assert.equal(response.headers.location, undefined);
+      assert.match(response.headers['content-type'] as string, /text\/html/);
+      assert.match(response.body, /redirect_uri is not registered/);
+    });
+  }
+
+  test('an unknown client is shown an error page', async () => {
+    const { browser, query } = await setup();
+    const response = await browser.get(query({ client_id: '01JUNKNOWNCLIENT0000000000' }));
+    assert.equal(response.statusCode, 400);
+    assert.equal(response.headers.location, undefined);
+    assert.match(response.body, /invalid_client/);
+  });
+
+  test('plain PKCE is refused by redirecting invalid_request with state', async () => {
+    const { browser, query } = await setup();
+    const response = await browser.get(
+      query({ code_challenge_method: 'plain', code_challenge: 'x'.repeat(43) }),
+    );
+    assert.equal(response.statusCode, 303);
+    const location = new URL(response.headers.location as string);
+    assert.equal(location.origin + location.pathname, REDIRECT);
+    assert.equal(location.searchParams.get('error'), 'invalid_request');
+    assert.equal(location.searchParams.get('state'), 's-123');
+    assert.equal(location.searchParams.get('code'), null);
+  });
+
+  test('PKCE is required while requirePkce is on', async () => {
+    const { browser, query } = await setup();
+    const response = await browser.get(
+      query({ code_challenge: undefined, code_challenge_method: undefined }),
+    );
+    assert.equal(
+      new URL(response.headers.location as string).searchParams.get('error'),
+      'invalid_request',
+    );
+  });
+
+  test('an unknown scope is redirected as invalid_scope', async () => {
+    const { browser, query } = await setup();
+    const response = await browser.get(query({ scope: 'openid admin:everything' }));
+    assert.equal(
+      new URL(response.headers.location as string).searchParams.get('error'),
+      'invalid_scope',
+    );
+  });
+
+  test('response_type other than code is unsupported_response_type', async () => {
+    const { browser, query } = await setup();
+    const response = await browser.get(query({ response_type: 'token' }));
+    assert.equal(
+      new URL(response.headers.location as string).searchParams.get('error'),
+      'unsupported_response_type',
+    );
+  });
+
+  test('a repeated parameter is refused', async () => {
+    const { browser, query } = await setup();
+    const response = await browser.get(query() + '&client_id=another');
+    assert.equal(response.statusCode, 400);
+    assert.equal(response.headers.location, undefined);
+  });
+
+  test('the login page says nothing about which of email or password was wrong', async () => {
+    const { browser, query, user } = await setup();
+    const page = await browser.get(query());
+    assert.equal(page.statusCode, 200);
+    assert.match(page.body, /name="password"/);
+    const wrongPassword = await browser.login(page, user.email, 'not the password');
+    const unknownEmail = await browser.login(page, 'nobody@example.com', 'not the password');
+    assert.equal(wrongPassword.statusCode, 401);
+    assert.equal(unknownEmail.statusCode, 401);
+    const message = (body: string) => /role="alert">([^<]*)</.exec(body)?.[1];
+    assert.equal(message(wrongPassword.body), message(unknownEmail.body));
+  });
+
+  test('a login form posted without its CSRF token is refused', async () => {
+    const { browser, query, user } = await setup();
+    const page = await browser.get(query());
+    const forged = new InjectBrowser(server.app); // another browser: no CSRF cookie
+    const response = await forged.login(page, user.email, user.password);
+    assert.equal(response.statusCode, 403);
+    assert.equal(forged.cookies.portcullis_session, undefined);
+  });
+
+  test('the user can deny consent: access_denied goes back with state', async () => {
+    const { browser, query, user } = await setup();
+    const consent = await browser.login(await browser.get(query()), user.email, user.password);
+    assert.match(consent.body, /wants to access your account/);
+    const denied = await browser.decide(consent, 'deny');
+    const location = new URL(denied.headers.location as string);
+    assert.equal(location.searchParams.get('error'), 'access_denied');
+    assert.equal(location.searchParams.get('state'), 's-123');
+  });
+
+  test('consent is remembered per user, client and scope set', async () => {
+    const { browser, query, user } = await setup();
+    const first = await browser.authorize(
+      Object.fromEntries(new URL(query(), 'http://x').searchParams),
+      user.email,
+      user.password,
+    );
+    assert.ok(first.searchParams.get('code'));
+    const again = await browser.get(query());
+    assert.equal(again.statusCode, 303, 'same scopes: straight back with a code');
+    assert.ok(new URL(again.headers.location as string).searchParams.get('code'));
+    const more = await browser.get(query({ scope: 'openid email' }));
+    assert.equal(more.statusCode, 200, 'a new scope asks again');
+    assert.match(more.body, /Read your email address/);
+    const forced = await browser.get(query({ prompt: 'consent' }));
+    assert.equal(forced.statusCode, 200);
+  });
+
+  test('prompt=none without a session answers login_required', async () => {
+    const { browser, query } = await setup();
+    const response = await browser.get(query({ prompt: 'none' }));
+    assert.equal(
+      new URL(response.headers.location as string).searchParams.get('error'),
+      'login_required',
+    );
+  });
+
+  test('prompt=none with a session but no consent answers consent_required', async () => {
+    const { browser, query, user } = await setup();
+    await browser.login(await browser.get(query()), user.email, user.password);
+    const response = await browser.get(query({ prompt: 'none' }));
+    assert.equal(
+      new URL(response.headers.location as string).searchParams.get('error'),
+      'consent_required',
+    );
+  });
+
+  test('pages are not cacheable or frameable', async () => {
+    const { browser, query } = await setup();
+    const page = await browser.get(query());
+    assert.equal(page.headers['cache-control'], 'no-store');
+    assert.equal(page.headers['x-frame-options'], 'DENY');
+    assert.match(page.headers['content-security-policy'] as string, /frame-ancestors 'none'/);
+  });
+
+  test('hidden fields are escaped: a hostile state cannot inject markup', async () => {
+    const { browser, query } = await setup();
+    const page = await browser.get(query({ state: '"><script>alert(1)</script>' }));
+    assert.equal(page.statusCode, 200);
+    assert.ok(!page.body.includes('<script>alert(1)</script>'));
+  });
+});
