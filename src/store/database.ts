@@ -1,9 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import SQLite from 'better-sqlite3';
 import pg from 'pg';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import type { Database } from './schema.js';
+import { loadSqlite } from './sqlite-library.js';
 
 export type DialectName = 'sqlite' | 'postgres';
 
@@ -53,6 +53,7 @@ export function openDatabase(url: string, options: OpenDatabaseOptions = {}): Op
   const path = url.replace(/^sqlite:(\/\/)?/, '');
   const file = path === ':memory:' ? path : resolve(options.cwd ?? process.cwd(), path);
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  const SQLite = loadSqlite();
   const sqlite = new SQLite(file);
   sqlite.pragma('journal_mode = WAL');
   // NORMAL in WAL mode survives a process kill (kill -9) with every committed write.
