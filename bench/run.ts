@@ -1,0 +1,553 @@
+// `npm run bench [-- filter…]`: throughput and latency of Portcullis's hot endpoints against a
+// bare Fastify route and node-oidc-provider 8, each server in its own child process, load from
+// autocannon in this process over 127.0.0.1. A benchmark: it prints, it does not assert.
+//
+// Environment: BENCH_DURATION (s, default 5), BENCH_WARMUP (s, default 1), BENCH_CONNECTIONS
+// (default 50), BENCH_CPU_PROF=<dir> (run the server children with --cpu-prof into <dir>),
+// BENCH_JSON=<file> (also write the results as JSON), BENCH_ABLATE=<list> (what-if runs with parts
+// of Portcullis's work switched off, for attributing cost; see bench/servers/ablate.ts).
+import { cpus, loadavg, platform, release, totalmem } from 'node:os';
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon, { type Result } from 'autocannon';
+import { decodeProtectedHeader } from 'jose';
+import {
+  killAllChildrenNow,
+  startServerChild,
+  terminateAllChildren,
+  type ServerChild,
+} from './children.js';
+import { cpuBetween, snapshot } from './cpu.js';
+import type { ReadyInfo } from './servers/lifecycle.js';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+// ---------------------------------------------------------------- settings
+
+/** A mistake in how the bench was invoked: reported as one line, without a stack. */
+class UsageError extends Error {}
+
+function numberFromEnv(name: string, fallback: number, min: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < min) {
+    process.stderr.write(`bench: ${name} must be a number ≥ ${min} (got ${JSON.stringify(raw)})\n`);
+    process.exit(2);
+  }
+  return value;
+}
+
+const DURATION = numberFromEnv('BENCH_DURATION', 5, 1);
+const WARMUP = numberFromEnv('BENCH_WARMUP', 1, 0);
+const CONNECTIONS = Math.round(numberFromEnv('BENCH_CONNECTIONS', 50, 1));
+const PIPELINING = 1;
+const CPU_PROF_DIR = process.env.BENCH_CPU_PROF ? resolve(process.env.BENCH_CPU_PROF) : undefined;
+const JSON_OUT = process.env.BENCH_JSON ? resolve(process.env.BENCH_JSON) : undefined;
+/** What-if experiments on the Portcullis servers (see bench/servers/ablate.ts); empty normally. */
+const ABLATE = process.env.BENCH_ABLATE ?? '';
+/** Both token requests ask for one defined scope, so Portcullis's scope lookup runs. */
+const TOKEN_SCOPE = 'users:read';
+
+// ---------------------------------------------------------------- servers and cases
+
+type ServerId = 'bare' | 'portcullis-es256' | 'portcullis-rs256' | 'oidc-es256' | 'oidc-rs256';
+
+const SERVERS: Record<ServerId, { script: string; args: string[] }> = {
+  bare: { script: 'bench/servers/bare-fastify.ts', args: [] },
+  'portcullis-es256': {
+    script: 'bench/servers/portcullis.ts',
+    args: ['--alg', 'ES256', ...(ABLATE ? ['--ablate', ABLATE] : [])],
+  },
+  'portcullis-rs256': {
+    script: 'bench/servers/portcullis.ts',
+    args: ['--alg', 'RS256', ...(ABLATE ? ['--ablate', ABLATE] : [])],
+  },
+  'oidc-es256': { script: 'bench/servers/oidc-provider.ts', args: ['--alg', 'ES256'] },
+  'oidc-rs256': { script: 'bench/servers/oidc-provider.ts', args: ['--alg', 'RS256'] },
+};
+
+interface PreparedRequest {
+  method: 'GET' | 'POST';
+  path: string;
+  headers: Record<string, string>;
+  body?: string;
+  /** What a correct response looks like, checked once before the load; returns a short note. */
+  check(status: number, body: string): string;
+}
+
+interface CaseDefinition {
+  name: string;
+  description: string;
+  server: ServerId;
+  /** For the Portcullis/oidc-provider column: the oidc-provider case to compare with. */
+  versus?: string;
+  prepare(info: ReadyInfo): Promise<PreparedRequest>;
+}
+
+function basicAuth(info: ReadyInfo): string {
+  const id = String(info.clientId);
+  const secret = String(info.clientSecret);
+  // RFC 6749 §2.3.1: form-urlencode each part, then Base64.
+  const pair = `${encodeURIComponent(id)}:${encodeURIComponent(secret)}`;
+  return `Basic ${Buffer.from(pair).toString('base64')}`;
+}
+
+const FORM = 'application/x-www-form-urlencoded';
+
+function tokenRequest(path: string, expectAlg: string) {
+  return async (info: ReadyInfo): Promise<PreparedRequest> => ({
+    method: 'POST',
+    path,
+    headers: { authorization: basicAuth(info), 'content-type': FORM },
+    body: new URLSearchParams({ grant_type: 'client_credentials', scope: TOKEN_SCOPE }).toString(),
+    check(status, body) {
+      if (status !== 200) throw new Error(`expected 200, got ${status}: ${body.slice(0, 300)}`);
+      const json = JSON.parse(body) as { access_token?: string; scope?: string };
+      if (!json.access_token) throw new Error(`no access_token in ${body.slice(0, 300)}`);
+      if (json.access_token.split('.').length !== 3) return 'opaque access token';
+      const header = decodeProtectedHeader(json.access_token);
+      if (header.alg !== expectAlg && !(ABLATE.includes('sign') && header.alg === 'HS256')) {
+        throw new Error(`access token signed with ${String(header.alg)}, expected ${expectAlg}`);
+      }
+      return `JWT ${header.alg} typ=${String(header.typ)} scope="${json.scope ?? ''}"`;
+    },
+  });
+}
+
+const CASES: CaseDefinition[] = [
+  {
+    name: 'bare',
+    description: 'bare Fastify 5 GET / (JSON)',
+    server: 'bare',
+    prepare: async () => ({
+      method: 'GET',
+      path: '/',
+      headers: {},
+      check(status, body) {
+        if (status !== 200) throw new Error(`expected 200, got ${status}`);
+        return body;
+      },
+    }),
+  },
+  {
+    name: 'token-es256',
+    description: 'Portcullis POST /oauth/token client_credentials ES256',
+    server: 'portcullis-es256',
+    versus: 'oidc-provider-token-es256',
+    prepare: tokenRequest('/oauth/token', 'ES256'),
+  },
+  {
+    name: 'introspect',
+    description: 'Portcullis POST /oauth/introspect (ES256 JWT)',
+    server: 'portcullis-es256',
+    async prepare(info) {
+      const token = await fetchToken(info, '/oauth/token');
+      return {
+        method: 'POST',
+        path: '/oauth/introspect',
+        headers: { authorization: basicAuth(info), 'content-type': FORM },
+        body: new URLSearchParams({ token, token_type_hint: 'access_token' }).toString(),
+        check(status, body) {
+          if (status !== 200) throw new Error(`expected 200, got ${status}: ${body}`);
+          const json = JSON.parse(body) as { active?: boolean };
+          if (json.active !== true) throw new Error(`token not active: ${body}`);
+          return 'active=true';
+        },
+      };
+    },
+  },
+  {
+    name: 'token-rs256',
+    description: 'Portcullis POST /oauth/token client_credentials RS256',
+    server: 'portcullis-rs256',
+    versus: 'oidc-provider-token-rs256',
+    prepare: tokenRequest('/oauth/token', 'RS256'),
+  },
+  {
+    name: 'oidc-provider-token-es256',
+    description: 'oidc-provider 8 POST /token client_credentials ES256',
+    server: 'oidc-es256',
+    prepare: tokenRequest('/token', 'ES256'),
+  },
+  {
+    name: 'oidc-provider-token-rs256',
+    description: 'oidc-provider 8 POST /token client_credentials RS256',
+    server: 'oidc-rs256',
+    prepare: tokenRequest('/token', 'RS256'),
+  },
+];
+
+/** Display order of the table (run order groups cases by server). */
+const DISPLAY_ORDER = [
+  'bare',
+  'token-es256',
+  'token-rs256',
+  'introspect',
+  'oidc-provider-token-es256',
+  'oidc-provider-token-rs256',
+];
+
+async function fetchToken(info: ReadyInfo, path: string): Promise<string> {
+  const response = await fetch(`${info.url}${path}`, {
+    method: 'POST',
+    headers: { authorization: basicAuth(info), 'content-type': FORM },
+    body: new URLSearchParams({ grant_type: 'client_credentials', scope: TOKEN_SCOPE }),
+  });
+  const body = await response.text();
+  if (response.status !== 200) throw new Error(`token request failed: ${response.status} ${body}`);
+  return (JSON.parse(body) as { access_token: string }).access_token;
+}
+
+// ---------------------------------------------------------------- measuring
+
+interface CaseResult {
+  name: string;
+  description: string;
+  server: string;
+  note: string;
+  valid: boolean;
+  invalidReason?: string;
+  requestsPerSecond?: number;
+  latencyP99Ms?: number;
+  latencyMeanMs?: number;
+  responses?: number;
+  non200?: number;
+  errors?: number;
+  statusCodes?: Record<string, number>;
+  /** Server process CPU time per response (all its threads), in µs. */
+  serverCpuUsPerRequest?: number;
+  /** CPU used meanwhile by processes other than the server and the load generator, in cores. */
+  otherCores?: number;
+}
+
+/** Above this much foreign CPU use during a case, its figures are flagged as noisy. */
+const NOISY_OTHER_CORES = 0.2;
+
+function countNon200(result: Result): { responses: number; non200: number; errors: number } {
+  let responses = 0;
+  let ok = 0;
+  for (const [code, { count }] of Object.entries(result.statusCodeStats)) {
+    responses += count;
+    if (code === '200') ok += count;
+  }
+  return { responses, non200: responses - ok, errors: result.errors + result.timeouts };
+}
+
+async function load(url: string, request: PreparedRequest, duration: number): Promise<Result> {
+  return autocannon({
+    url: `${url}${request.path}`,
+    method: request.method,
+    headers: request.headers,
+    ...(request.body !== undefined ? { body: request.body } : {}),
+    connections: CONNECTIONS,
+    pipelining: PIPELINING,
+    duration,
+    timeout: 10,
+  });
+}
+
+async function runCase(definition: CaseDefinition, server: ServerChild): Promise<CaseResult> {
+  const base = {
+    name: definition.name,
+    description: definition.description,
+    server: definition.server,
+  };
+  let request: PreparedRequest;
+  let note: string;
+  try {
+    request = await definition.prepare(server.info);
+    const response = await fetch(`${server.info.url}${request.path}`, {
+      method: request.method,
+      headers: request.headers,
+      ...(request.body !== undefined ? { body: request.body } : {}),
+    });
+    note = request.check(response.status, await response.text());
+  } catch (error) {
+    return { ...base, note: '', valid: false, invalidReason: `preflight: ${String(error)}` };
+  }
+  process.stdout.write(`  ${definition.name.padEnd(26)} ${note}\n`);
+  const problems: string[] = [];
+  if (WARMUP > 0) {
+    const warm = countNon200(await load(server.info.url, request, WARMUP));
+    if (warm.non200 + warm.errors > 0) {
+      problems.push(`warm-up: ${warm.non200} non-200, ${warm.errors} errors/timeouts`);
+    }
+  }
+  const before = snapshot(server.pid);
+  const result = await load(server.info.url, request, DURATION);
+  const cpu = cpuBetween(before, snapshot(server.pid));
+  const counts = countNon200(result);
+  const serverCpuUs =
+    cpu.serverSeconds !== undefined && counts.responses > 0
+      ? (cpu.serverSeconds * 1e6) / counts.responses
+      : undefined;
+  const statusCodes = Object.fromEntries(
+    Object.entries(result.statusCodeStats).map(([code, { count }]) => [code, count]),
+  );
+  if (counts.non200 > 0) problems.push(`${counts.non200} non-200 (${JSON.stringify(statusCodes)})`);
+  if (counts.errors > 0) problems.push(`${counts.errors} errors/timeouts`);
+  if (counts.responses === 0) problems.push('no responses');
+  if (server.exited()) problems.push('server exited during the run');
+  process.stdout.write(
+    `    ${result.requests.average.toFixed(0)} req/s, p99 ${result.latency.p99} ms, ` +
+      `${counts.responses} responses` +
+      (serverCpuUs !== undefined ? `, server CPU ${serverCpuUs.toFixed(0)} µs/req` : '') +
+      (cpu.otherCores !== undefined ? `, other processes ${cpu.otherCores.toFixed(2)} cores` : '') +
+      (problems.length ? ` — INVALID: ${problems.join('; ')}` : '') +
+      '\n',
+  );
+  return {
+    ...base,
+    note,
+    valid: problems.length === 0,
+    ...(problems.length ? { invalidReason: problems.join('; ') } : {}),
+    requestsPerSecond: result.requests.average,
+    latencyP99Ms: result.latency.p99,
+    latencyMeanMs: result.latency.average,
+    responses: counts.responses,
+    non200: counts.non200,
+    errors: counts.errors,
+    statusCodes,
+    ...(serverCpuUs !== undefined ? { serverCpuUsPerRequest: serverCpuUs } : {}),
+    ...(cpu.otherCores !== undefined ? { otherCores: cpu.otherCores } : {}),
+  };
+}
+
+// ---------------------------------------------------------------- output
+
+function packageVersion(name: string): string {
+  try {
+    const pkg = JSON.parse(
+      readFileSync(join(ROOT, 'node_modules', name, 'package.json'), 'utf8'),
+    ) as { version?: string };
+    return pkg.version ?? '?';
+  } catch {
+    return '?';
+  }
+}
+
+function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
+  const line = (row: string[]) =>
+    row
+      .map((cell, column) =>
+        column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!),
+      )
+      .join('  ');
+  const [head, ...body] = rows;
+  return [line(head!), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
+}
+
+function ratio(a: number | undefined, b: number | undefined): string {
+  return a !== undefined && b !== undefined && b > 0 ? `${(a / b).toFixed(2)}×` : '–';
+}
+
+function report(results: CaseResult[]): void {
+  const byName = new Map(results.map((r) => [r.name, r]));
+  const usable = (name: string | undefined) => {
+    const r = name ? byName.get(name) : undefined;
+    return r?.valid ? r.requestsPerSecond : undefined;
+  };
+  const bare = usable('bare');
+  const rows: string[][] = [
+    [
+      'case',
+      'req/s (mean)',
+      'p99 ms',
+      'vs bare',
+      'Portcullis/oidc-provider',
+      'server CPU µs/req',
+      'non-200',
+      'errors',
+      'other load',
+      'status',
+    ],
+  ];
+  for (const name of DISPLAY_ORDER) {
+    const r = byName.get(name);
+    if (!r) continue;
+    const definition = CASES.find((c) => c.name === name)!;
+    rows.push([
+      name,
+      r.requestsPerSecond !== undefined ? r.requestsPerSecond.toFixed(0) : '–',
+      r.latencyP99Ms !== undefined ? String(r.latencyP99Ms) : '–',
+      r.valid && name !== 'bare' ? ratio(r.requestsPerSecond, bare) : '–',
+      definition.versus && r.valid ? ratio(r.requestsPerSecond, usable(definition.versus)) : '',
+      r.serverCpuUsPerRequest !== undefined ? r.serverCpuUsPerRequest.toFixed(0) : '–',
+      r.non200 !== undefined ? String(r.non200) : '–',
+      r.errors !== undefined ? String(r.errors) : '–',
+      r.otherCores !== undefined ? r.otherCores.toFixed(2) : '–',
+      !r.valid ? 'INVALID' : (r.otherCores ?? 0) > NOISY_OTHER_CORES ? 'noisy' : 'ok',
+    ]);
+  }
+  process.stdout.write(`\n${table(rows)}\n\n`);
+  for (const r of results) {
+    if (!r.valid) process.stdout.write(`INVALID ${r.name}: ${r.invalidReason}\n`);
+  }
+  const formats = results
+    .filter((r) => r.name.includes('token') && r.note)
+    .map((r) => `${r.name}: ${r.note}`);
+  if (formats.length) process.stdout.write(`Access tokens: ${formats.join('; ')}\n`);
+  if (results.some((r) => (r.otherCores ?? 0) > NOISY_OTHER_CORES)) {
+    process.stdout.write(
+      `noisy: other processes used more than ${NOISY_OTHER_CORES} cores during that case; ` +
+        'its req/s understates the server (server CPU µs/req is the sturdier figure).\n',
+    );
+  }
+  const es = byName.get('token-es256');
+  const oidcEs = byName.get('oidc-provider-token-es256');
+  if (es?.valid && oidcEs?.valid && es.requestsPerSecond && oidcEs.requestsPerSecond) {
+    const x = es.requestsPerSecond / oidcEs.requestsPerSecond;
+    const cpu =
+      es.serverCpuUsPerRequest && oidcEs.serverCpuUsPerRequest
+        ? `; by server CPU per request ${(oidcEs.serverCpuUsPerRequest / es.serverCpuUsPerRequest).toFixed(2)}×`
+        : '';
+    process.stdout.write(
+      `Target: token endpoint ≥ 2× oidc-provider with ES256 — ${x.toFixed(2)}× by req/s${cpu}: ${x >= 2 ? 'met' : 'NOT met'}.\n`,
+    );
+  }
+}
+
+// ---------------------------------------------------------------- main
+
+async function main(): Promise<boolean> {
+  const filters = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+  if (process.argv.includes('--help') || process.argv.includes('-h')) {
+    process.stdout.write(
+      `usage: npm run bench [-- filter…]   (a case runs when its name contains any filter; =name: exactly)\n` +
+        `cases: ${CASES.map((c) => c.name).join(', ')}\n` +
+        `env: BENCH_DURATION=s BENCH_WARMUP=s BENCH_CONNECTIONS=n BENCH_CPU_PROF=dir BENCH_JSON=file\n` +
+        `     BENCH_ABLATE=insert,client,scopes,sign (what-if runs; see docs/performance.md)\n`,
+    );
+    return true;
+  }
+  const selected = CASES.filter(
+    (c) =>
+      filters.length === 0 ||
+      filters.some((f) => (f.startsWith('=') ? c.name === f.slice(1) : c.name.includes(f))),
+  );
+  if (selected.length === 0) {
+    throw new UsageError(
+      `no case matches ${filters.join(', ')}; cases: ${CASES.map((c) => c.name).join(', ')}`,
+    );
+  }
+  const cpuList = cpus();
+  process.stdout.write(
+    [
+      'Portcullis benchmark',
+      `  node ${process.version}, ${platform()} ${release()}`,
+      `  CPU  ${cpuList[0]?.model ?? 'unknown'} × ${cpuList.length} logical, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, load avg ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')}`,
+      `  fastify ${packageVersion('fastify')}, oidc-provider ${packageVersion('oidc-provider')}, autocannon ${packageVersion('autocannon')}, jose ${packageVersion('jose')}`,
+      `  load: autocannon in this process → 127.0.0.1, ${CONNECTIONS} connections, pipelining ${PIPELINING}, ${WARMUP} s warm-up + ${DURATION} s per case`,
+      `  token requests: grant_type=client_credentials&scope=${TOKEN_SCOPE}, client_secret_basic`,
+      CPU_PROF_DIR ? `  server children run with --cpu-prof → ${CPU_PROF_DIR}` : '',
+      ABLATE
+        ? `  WHAT-IF RUN (BENCH_ABLATE=${ABLATE}): Portcullis servers have work switched off; not product figures`
+        : '',
+      '',
+    ]
+      .filter((l, i, all) => l !== '' || i === all.length - 1)
+      .join('\n') + '\n',
+  );
+  if (CPU_PROF_DIR) mkdirSync(CPU_PROF_DIR, { recursive: true });
+
+  const results: CaseResult[] = [];
+  const serverOrder = [...new Set(selected.map((c) => c.server))];
+  for (const serverId of serverOrder) {
+    const spec = SERVERS[serverId];
+    process.stdout.write(`[${serverId}]\n`);
+    let server: ServerChild | undefined;
+    try {
+      server = await startServerChild({
+        name: serverId,
+        script: spec.script,
+        args: spec.args,
+        cwd: ROOT,
+        nodeFlags: CPU_PROF_DIR
+          ? // One directory per server: the tsx loader thread writes a profile of its own.
+            ['--cpu-prof', `--cpu-prof-dir=${join(CPU_PROF_DIR, serverId)}`]
+          : [],
+      });
+      for (const definition of selected.filter((c) => c.server === serverId)) {
+        const result = await runCase(definition, server);
+        if (!result.valid && result.requestsPerSecond === undefined) {
+          process.stdout.write(`  ${definition.name}: INVALID — ${result.invalidReason}\n`);
+        }
+        results.push(result);
+      }
+    } catch (error) {
+      for (const definition of selected.filter((c) => c.server === serverId)) {
+        if (results.some((r) => r.name === definition.name)) continue;
+        results.push({
+          name: definition.name,
+          description: definition.description,
+          server: serverId,
+          note: '',
+          valid: false,
+          invalidReason: `server: ${error instanceof Error ? error.message : String(error)}`,
+        });
+      }
+      process.stdout.write(`  server failed: ${String(error)}\n`);
+    } finally {
+      await server?.stop();
+    }
+  }
+
+  report(results);
+  if (JSON_OUT) {
+    writeFileSync(
+      JSON_OUT,
+      JSON.stringify(
+        {
+          date: new Date().toISOString(),
+          node: process.version,
+          cpu: cpuList[0]?.model,
+          cores: cpuList.length,
+          settings: {
+            duration: DURATION,
+            warmup: WARMUP,
+            connections: CONNECTIONS,
+            pipelining: PIPELINING,
+          },
+          results,
+        },
+        null,
+        2,
+      ) + '\n',
+    );
+    process.stdout.write(`results written to ${JSON_OUT}\n`);
+  }
+  return results.every((r) => r.valid);
+}
+
+for (const [signal, code] of [
+  ['SIGINT', 130],
+  ['SIGTERM', 143],
+] as const) {
+  process.once(signal, () => {
+    process.stderr.write(`\n${signal}: stopping the servers\n`);
+    void terminateAllChildren().finally(() => process.exit(code));
+  });
+}
+process.on('exit', killAllChildrenNow);
+
+// Exit status: 0 when every selected case produced valid figures (whatever they are), 1 when a
+// case is INVALID or the runner itself failed, 2 for bad usage. Performance never changes it.
+main().then(
+  (allValid) => process.exit(allValid ? 0 : 1),
+  (error: unknown) => {
+    const message =
+      error instanceof UsageError
+        ? error.message
+        : error instanceof Error
+          ? (error.stack ?? error.message)
+          : String(error);
+    process.stderr.write(`bench failed: ${message}\n`);
+    killAllChildrenNow();
+    process.exit(error instanceof UsageError ? 2 : 1);
+  },
+);
