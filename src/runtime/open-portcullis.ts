@@ -43,7 +43,8 @@ export async function openPortcullis(
   const { db, dialect, location, schema } = openDatabase(config.databaseUrl, options);
   try {
     const migrated = options.migrate === false ? [] : await migrateToLatest(db, { schema });
-    const repos = createRepositories(db);
+    // Changes made elsewhere (CLI, other nodes) are seen within a second.
+    const repos = createRepositories(db, { clock, cacheTtlMs: 1000 });
     const key = await loadOrCreateSigningKey({
       storageDir: config.storageDir,
       algorithm: config.signingAlgorithm,

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 
 // Times are epoch milliseconds: bigint on PostgreSQL, INTEGER (64-bit) on SQLite.
 export async function up(db: Kysely<unknown>): Promise<void> {
@@ -125,16 +125,21 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .createIndex('access_tokens_user_kind')
     .on('access_tokens')
     .columns(['user_id', 'kind'])
+    // Partial indexes: client-credentials tokens (most of the volume) have no user, code or
+    // family, so their inserts skip these indexes entirely.
+    .where(sql.ref('user_id'), 'is not', null)
     .execute();
   await db.schema
     .createIndex('access_tokens_code')
     .on('access_tokens')
     .column('authorization_code_id')
+    .where(sql.ref('authorization_code_id'), 'is not', null)
     .execute();
   await db.schema
     .createIndex('access_tokens_family')
     .on('access_tokens')
     .column('refresh_family_id')
+    .where(sql.ref('refresh_family_id'), 'is not', null)
     .execute();
   await db.schema
     .createIndex('access_tokens_expires')

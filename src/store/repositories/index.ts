@@ -1,5 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Repositories } from '../../core/context.js';
+import { systemClock, type Clock } from '../../core/clock.js';
+import { cachedClients, cachedScopes } from './cached.js';
 import type { Database } from '../schema.js';
 import { accessTokenRepository } from './access-tokens.js';
 import { authorizationCodeRepository } from './authorization-codes.js';
@@ -11,12 +13,23 @@ import { scopeRepository } from './scopes.js';
 import { signingKeyRepository } from './signing-keys.js';
 import { userRepository } from './users.js';
 
+export interface RepositoryOptions {
+  clock?: Clock;
+  /** How long a client or the scope list may be served from memory (0: no cache). */
+  cacheTtlMs?: number;
+}
+
 /** Every repository over one Kysely instance (SQLite or PostgreSQL). */
-export function createRepositories(db: Kysely<Database>): Repositories {
+export function createRepositories(
+  db: Kysely<Database>,
+  options: RepositoryOptions = {},
+): Repositories {
+  const clock = options.clock ?? systemClock;
+  const ttl = options.cacheTtlMs ?? 0;
   return {
-    clients: clientRepository(db),
+    clients: ttl > 0 ? cachedClients(clientRepository(db), clock, ttl) : clientRepository(db),
     users: userRepository(db),
-    scopes: scopeRepository(db),
+    scopes: ttl > 0 ? cachedScopes(scopeRepository(db), clock, ttl) : scopeRepository(db),
     authorizationCodes: authorizationCodeRepository(db),
     accessTokens: accessTokenRepository(db),
     refreshTokens: refreshTokenRepository(db),
