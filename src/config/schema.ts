@@ -49,6 +49,16 @@ export const configSchema = z
     scopes: z.record(scopeName, z.string()).default(DEFAULT_SCOPES),
     /** Scopes granted when a client asks for none. */
     defaultScopes: z.array(scopeName).default([]),
+    /** Brute-force limits on password sign-in (login page and password grant). */
+    loginThrottle: z
+      .object({
+        attemptsPerAccountAndIp: z.number().int().positive().default(5),
+        attemptsPerAccount: z.number().int().positive().default(20),
+        attemptsPerIp: z.number().int().positive().default(100),
+        windowMinutes: z.number().int().positive().default(15),
+      })
+      .strict()
+      .prefault({}),
   })
   .strict();
 

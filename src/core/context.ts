@@ -10,6 +10,7 @@ import type { SigningKeyRepository } from './keys/signing-key-record.js';
 import type { ConsentRepository } from './consents/consent.js';
 import type { LoginSessionRepository } from './sessions/login-session.js';
 import type { KeyRing } from './keys/key-ring.js';
+import type { LoginThrottle } from './ratelimit/login-throttle.js';
 
 export interface Repositories {
   clients: ClientRepository;
@@ -30,4 +31,5 @@ export interface CoreContext {
   repos: Repositories;
   keys: KeyRing;
   userClaims: UserClaimsSource;
+  loginThrottle: LoginThrottle;
 }

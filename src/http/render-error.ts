@@ -20,6 +20,8 @@ export function renderError(
         `Bearer error="${error.code}", error_description="${error.description.replace(/"/g, "'")}"`,
       );
     }
+    if (error.retryAfterSeconds !== undefined)
+      reply.header('retry-after', String(error.retryAfterSeconds));
     reply.header('cache-control', 'no-store').status(error.status).send(error.toJSON());
     return;
   }

@@ -4,6 +4,7 @@ import type { CoreContext } from '../core/context.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import { KeyRing } from '../core/keys/key-ring.js';
 import { noUserClaims, type UserClaimsSource } from '../core/users/user.js';
+import { createLoginThrottle, memoryLoginLimiters } from '../core/ratelimit/login-throttle.js';
 import { syncConfiguredScopes } from '../core/scopes/sync-scopes.js';
 import { ensurePersonalAccessClient } from '../core/tokens/personal-access-tokens.js';
 import { openDatabase, type DialectName, type OpenDatabaseOptions } from '../store/database.js';
@@ -58,6 +59,7 @@ export async function openPortcullis(
       repos,
       keys,
       userClaims: options.userClaims ?? noUserClaims,
+      loginThrottle: createLoginThrottle(memoryLoginLimiters(config.loginThrottle)),
     };
     await syncConfiguredScopes(ctx);
     await ensurePersonalAccessClient(ctx);

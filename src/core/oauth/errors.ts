@@ -46,14 +46,19 @@ export const OAUTH_ERROR_CODES = Object.keys(STATUS) as OAuthErrorCode[];
 export class OAuthError extends Error {
   override name = 'OAuthError';
   readonly status: number;
+  /** False when the redirect URI cannot be trusted: the error is shown, never redirected. */
+  readonly allowRedirect: boolean;
+  /** Set when the caller is throttled: sent as `Retry-After` with status 429. */
+  readonly retryAfterSeconds: number | undefined;
   constructor(
     readonly code: OAuthErrorCode,
     readonly description: string,
-    /** False when the redirect URI cannot be trusted: the error is shown, never redirected. */
-    readonly allowRedirect = true,
+    options: { allowRedirect?: boolean; retryAfterSeconds?: number } = {},
   ) {
     super(`${code}: ${description}`);
-    this.status = STATUS[code];
+    this.allowRedirect = options.allowRedirect ?? true;
+    this.retryAfterSeconds = options.retryAfterSeconds;
+    this.status = options.retryAfterSeconds !== undefined ? 429 : STATUS[code];
   }
 
   toJSON(): { error: OAuthErrorCode; error_description: string } {
@@ -65,5 +70,14 @@ export const invalidRequest = (d: string) => new OAuthError('invalid_request', d
 export const invalidClient = (d = 'client authentication failed') =>
   new OAuthError('invalid_client', d);
 export const invalidGrant = (d: string) => new OAuthError('invalid_grant', d);
+/** Too many failed sign-ins: 429 with Retry-After, code `invalid_grant` so clients fail safe. */
+export const tooManyAttempts = (retryAfterSeconds: number) =>
+  new OAuthError(
+    'invalid_grant',
+    `too many failed sign-in attempts; retry in ${retryAfterSeconds} seconds`,
+    {
+      retryAfterSeconds,
+    },
+  );
 export const invalidScope = (d: string) => new OAuthError('invalid_scope', d);
 export const unauthorizedClient = (d: string) => new OAuthError('unauthorized_client', d);

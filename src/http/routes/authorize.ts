@@ -6,7 +6,7 @@ import { buildRedirect, issueAuthorizationCode } from '../../core/oauth/authoriz
 import type { AuthorizationRequest } from '../../core/oauth/authorize/authorization-request.js';
 import { grantConsent } from '../../core/consents/grant-consent.js';
 import { findLoginSession, startLoginSession } from '../../core/sessions/sessions.js';
-import { authenticateUser } from '../../core/users/authenticate-user.js';
+import { signIn } from '../../core/users/sign-in.js';
 import type { LoginSession } from '../../core/sessions/login-session.js';
 import { OAuthError } from '../../core/oauth/errors.js';
 import { singleValued } from '../form-params.js';
@@ -64,8 +64,18 @@ export async function authorizeRoutes(
         );
       }
       if (form.portcullis_action === 'login') {
-        const user = await authenticateUser(ctx, form.email ?? '', form.password ?? '');
-        if (!user) {
+        const result = await signIn(ctx, {
+          email: form.email ?? '',
+          password: form.password ?? '',
+          ip: request.ip,
+        });
+        if (!result.ok) {
+          if (result.reason === 'throttled') {
+            reply.header('retry-after', String(result.retryAfterSeconds));
+            const minutes = Math.ceil(result.retryAfterSeconds / 60);
+            const message = `Too many failed attempts. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`;
+            return renderLogin(request, reply, authz, params, message, form.email, 429);
+          }
           return renderLogin(
             request,
             reply,
@@ -76,7 +86,7 @@ export async function authorizeRoutes(
             401,
           );
         }
-        const started = await startLoginSession(ctx, user.id);
+        const started = await startLoginSession(ctx, result.user.id);
         reply.setCookie(SESSION_COOKIE, started.cookie, {
           path: '/oauth',
           httpOnly: true,

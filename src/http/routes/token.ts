@@ -47,7 +47,7 @@ export async function tokenRoutes(
         throw new OAuthError('invalid_client', 'client authentication is required');
       }
       const client = await authenticateClient(ctx, credentials);
-      const response = await handleTokenRequest(ctx, { client, params });
+      const response = await handleTokenRequest(ctx, { client, params, ip: request.ip });
       return reply.headers(NO_STORE).send(response);
     },
   );

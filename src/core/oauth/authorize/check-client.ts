@@ -8,16 +8,17 @@ export async function checkClient(
   params: AuthorizationParams,
   request: Partial<AuthorizationRequest>,
 ): Promise<void> {
-  if (!params.client_id) throw new OAuthError('invalid_request', 'client_id is required', false);
+  if (!params.client_id)
+    throw new OAuthError('invalid_request', 'client_id is required', { allowRedirect: false });
   const client = await ctx.repos.clients.findById(params.client_id);
   if (!client || client.revokedAt !== null) {
-    throw new OAuthError('invalid_client', 'unknown or revoked client', false);
+    throw new OAuthError('invalid_client', 'unknown or revoked client', { allowRedirect: false });
   }
   if (!client.grantTypes.includes('authorization_code')) {
     throw new OAuthError(
       'unauthorized_client',
       'this client may not use the authorization code flow',
-      false,
+      { allowRedirect: false },
     );
   }
   request.client = client;

@@ -11,16 +11,14 @@ export const checkRedirectUri: AuthorizeCheck = (params, request) => {
   const presented = params.redirect_uri;
   if (presented === undefined) {
     if (registered.length !== 1)
-      throw new OAuthError('invalid_request', 'redirect_uri is required', false);
+      throw new OAuthError('invalid_request', 'redirect_uri is required', { allowRedirect: false });
     request.redirectUri = registered[0]!;
     return;
   }
   if (!redirectUriMatches(registered, presented)) {
-    throw new OAuthError(
-      'invalid_request',
-      'redirect_uri is not registered for this client',
-      false,
-    );
+    throw new OAuthError('invalid_request', 'redirect_uri is not registered for this client', {
+      allowRedirect: false,
+    });
   }
   request.redirectUri = presented;
 };

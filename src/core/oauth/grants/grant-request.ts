@@ -6,6 +6,8 @@ export type TokenRequestParams = Record<string, string | undefined>;
 export interface GrantRequest {
   client: Client;
   params: TokenRequestParams;
+  /** The caller's address (behind trusted proxies: the forwarded one), for brute-force limits. */
+  ip: string;
 }
 
 export function requireClientGrant(client: Client, grant: string): boolean {
