@@ -4,6 +4,7 @@ import fastifyFormbody from '@fastify/formbody';
 import type { CoreContext } from '../core/context.js';
 import { renderError } from './render-error.js';
 import { enforceHttps } from './enforce-https.js';
+import { registerCors } from './cors.js';
 import { authorizeRoutes } from './routes/authorize.js';
 import { tokenRoutes } from './routes/token.js';
 import { introspectRevokeRoutes } from './routes/introspect-revoke.js';
@@ -30,6 +31,7 @@ export async function portcullisPlugin(
   if (!app.hasRequestDecorator('cookies')) await app.register(fastifyCookie);
   app.setErrorHandler(renderError);
   if (ctx.config.enforceHttps) enforceHttps(app);
+  registerCors(app);
   for (const routes of [
     authorizeRoutes,
     tokenRoutes,

@@ -11,7 +11,7 @@ import { verifyAccessToken } from './verify-access-token.js';
 export async function userInfo(
   ctx: CoreContext,
   accessToken: string | undefined,
-): Promise<Record<string, unknown>> {
+): Promise<{ claims: Record<string, unknown>; clientId: string }> {
   if (!accessToken) throw new OAuthError('invalid_token', 'a Bearer access token is required');
   const active = await verifyAccessToken(ctx, accessToken);
   if (!active || !active.record.userId)
@@ -21,5 +21,5 @@ export async function userInfo(
     throw new OAuthError('insufficient_scope', 'the openid scope is required');
   const user = await ctx.repos.users.findById(active.record.userId);
   if (!user) throw new OAuthError('invalid_token', 'the access token is invalid');
-  return userInfoClaims(user, scopes);
+  return { claims: userInfoClaims(user, scopes), clientId: active.record.clientId };
 }

@@ -6,6 +6,7 @@ import { revokeToken } from '../../core/tokens/revoke-token.js';
 import { OAuthError, invalidRequest } from '../../core/oauth/errors.js';
 import { singleValued } from '../form-params.js';
 import { readClientCredentials } from '../client-credentials.js';
+import { allowClientOrigin } from '../cors.js';
 import { NO_STORE, oauthErrorSchema, tokenOnlyBody } from './schemas.js';
 
 /** `POST /oauth/introspect` (RFC 7662) and `POST /oauth/revoke` (RFC 7009). */
@@ -61,6 +62,7 @@ export async function introspectRevokeRoutes(
     async (request, reply) => {
       const params = singleValued(request.body);
       const client = await authenticateClient(ctx, readClientCredentials(request, params));
+      allowClientOrigin(request, reply, client);
       if (!params.token) throw invalidRequest('token is required');
       await revokeToken(ctx, client, params.token);
       return reply.headers(NO_STORE).status(200).send();

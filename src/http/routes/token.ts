@@ -5,6 +5,7 @@ import { handleTokenRequest } from '../../core/oauth/token-endpoint.js';
 import { OAuthError } from '../../core/oauth/errors.js';
 import { singleValued } from '../form-params.js';
 import { readClientCredentials } from '../client-credentials.js';
+import { allowClientOrigin } from '../cors.js';
 import { NO_STORE, oauthErrorSchema, tokenRequestBody } from './schemas.js';
 
 const PUBLIC_CLIENT_GRANTS = new Set(['authorization_code', 'refresh_token']);
@@ -47,6 +48,8 @@ export async function tokenRoutes(
         throw new OAuthError('invalid_client', 'client authentication is required');
       }
       const client = await authenticateClient(ctx, credentials);
+      // Set before the grant runs, so a single-page app can also read the grant's errors.
+      allowClientOrigin(request, reply, client);
       const response = await handleTokenRequest(ctx, { client, params, ip: request.ip });
       return reply.headers(NO_STORE).send(response);
     },
