@@ -17,14 +17,25 @@ import { errorPage } from '../pages/error-page.js';
 
 export const SESSION_COOKIE = 'portcullis_session';
 const FORM_FIELDS = new Set(['csrf_token', 'portcullis_action', 'email', 'password']);
-const PAGE_HEADERS = {
-  'content-type': 'text/html; charset=utf-8',
-  'cache-control': 'no-store',
-  'x-frame-options': 'DENY',
-  'content-security-policy':
-    "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
-  'referrer-policy': 'no-referrer',
-};
+/**
+ * Headers of the HTML pages. Browsers apply CSP `form-action` to the redirects that follow a
+ * form post too, so the login and consent forms must also be allowed to land on the client's
+ * redirect URI (its origin, or its scheme for app schemes), or the browser blocks the code.
+ */
+function pageHeaders(redirectUri?: string): Record<string, string> {
+  let formAction = "'self'";
+  if (redirectUri) {
+    const url = new URL(redirectUri);
+    formAction += ` ${url.protocol === 'http:' || url.protocol === 'https:' ? url.origin : url.protocol}`;
+  }
+  return {
+    'content-type': 'text/html; charset=utf-8',
+    'cache-control': 'no-store',
+    'x-frame-options': 'DENY',
+    'content-security-policy': `default-src 'none'; style-src 'unsafe-inline'; form-action ${formAction}; frame-ancestors 'none'`,
+    'referrer-policy': 'no-referrer',
+  };
+}
 
 /**
  * `GET /oauth/authorize` and the form posts of its login and consent pages (`POST`, same URL).
@@ -147,7 +158,7 @@ export async function authorizeRoutes(
     );
 
   const showError = (reply: FastifyReply, error: OAuthError, status = 400) =>
-    reply.status(status).headers(PAGE_HEADERS).send(errorPage(error.code, error.description));
+    reply.status(status).headers(pageHeaders()).send(errorPage(error.code, error.description));
 
   const renderLogin = (
     request: FastifyRequest,
@@ -160,7 +171,7 @@ export async function authorizeRoutes(
   ) =>
     reply
       .status(status)
-      .headers(PAGE_HEADERS)
+      .headers(pageHeaders(authz.redirectUri))
       .send(
         loginPage({
           clientName: authz.client.name,
@@ -181,7 +192,7 @@ export async function authorizeRoutes(
   ) => {
     const user = await ctx.repos.users.findById(session.userId);
     const defined = new Map((await ctx.repos.scopes.list()).map((s) => [s.name, s]));
-    return reply.headers(PAGE_HEADERS).send(
+    return reply.headers(pageHeaders(authz.redirectUri)).send(
       consentPage({
         clientName: authz.client.name,
         userEmail: user?.email ?? '',
