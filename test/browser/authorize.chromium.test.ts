@@ -20,7 +20,9 @@ describe('login and consent pages in real headless Chromium', () => {
     const port = await freePort();
     REDIRECT = `http://localhost:${port}/callback`;
     app = createServer((request, response) => {
-      callbacks.push(new URL(request.url!, REDIRECT));
+      // Only the callback counts: Chromium also asks this origin for /favicon.ico.
+      const url = new URL(request.url!, REDIRECT);
+      if (url.pathname === '/callback') callbacks.push(url);
       response.end('back at the app');
     });
     await new Promise<void>((resolve) => app.listen(port, '127.0.0.1', resolve));
