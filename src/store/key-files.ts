@@ -66,7 +66,7 @@ export async function loadOrCreateSigningKey(options: {
 }): Promise<{ material: SigningKeyMaterial; created: boolean; source: string }> {
   if (options.privateKeyPem) {
     return {
-      material: await importSigningKey(options.privateKeyPem),
+      material: await importNamed(options.privateKeyPem, 'PORTCULLIS_PRIVATE_KEY'),
       created: false,
       source: 'environment',
     };
@@ -74,7 +74,7 @@ export async function loadOrCreateSigningKey(options: {
   const files = keyFiles(options.storageDir);
   if (existsSync(files.privatePath)) {
     return {
-      material: await importSigningKey(readFileSync(files.privatePath, 'utf8')),
+      material: await importNamed(readFileSync(files.privatePath, 'utf8'), files.privatePath),
       created: false,
       source: files.privatePath,
     };
@@ -82,6 +82,16 @@ export async function loadOrCreateSigningKey(options: {
   const material = await generateSigningKey(options.algorithm);
   writeKeyPair(files, material);
   return { material, created: true, source: files.privatePath };
+}
+
+async function importNamed(pem: string, source: string): Promise<SigningKeyMaterial> {
+  try {
+    return await importSigningKey(pem);
+  } catch (error) {
+    throw new Error(
+      `${source} is not a usable signing key (a PEM private key: RSA, EC P-256 or Ed25519): ${(error as Error).message}`,
+    );
+  }
 }
 
 /** File mode bits (e.g. 0o600) or null when missing: for `keys` and `health`. */
