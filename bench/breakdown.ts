@@ -125,7 +125,11 @@ try {
     }),
   );
   await run('core: authenticateClient + handleTokenRequest', async () =>
-    handleTokenRequest(ctx, { client: await authenticateClient(ctx, credentials), params, ip: '127.0.0.1' }),
+    handleTokenRequest(ctx, {
+      client: await authenticateClient(ctx, credentials),
+      params,
+      ip: '127.0.0.1',
+    }),
   );
   await run('  authenticateClient (findById + SHA-256 + compare)', () =>
     authenticateClient(ctx, credentials),
