@@ -8,9 +8,13 @@ export const systemClock: Clock = { now: () => Date.now() };
 
 /** A clock tests move by hand. */
 export class ManualClock implements Clock {
+  /** Milliseconds added after every reading, to model time passing within one request. */
+  step = 0;
   constructor(private current = Date.now()) {}
   now(): number {
-    return this.current;
+    const reading = this.current;
+    this.current += this.step;
+    return reading;
   }
   advance(ms: number): void {
     this.current += ms;

@@ -197,3 +197,66 @@ describe('GET /oauth/authorize', () => {
     assert.ok(!page.body.includes('<script>alert(1)</script>'));
   });
 });
+
+describe('max_age and prompt=login', () => {
+  let server: TestServer;
+  before(async () => {
+    server = await startTestServer();
+  });
+  after(() => server.close());
+
+  test('max_age=0 asks for a new sign-in every time, and the new sign-in gets the code (no loop)', async () => {
+    const { client } = await server.createClient({
+      kind: 'authorization_code',
+      redirectUris: [REDIRECT],
+    });
+    const user = await server.createUser();
+    const browser = new InjectBrowser(server.app);
+    const { challenge } = pkcePair();
+    const query = (extra: Record<string, string>) =>
+      `/oauth/authorize?${new URLSearchParams({ response_type: 'code', client_id: client.id, redirect_uri: REDIRECT, scope: 'openid', code_challenge: challenge, code_challenge_method: 'S256', ...extra })}`;
+    // Sign in and consent once.
+    await browser.authorize(
+      Object.fromEntries(new URL(query({}), 'http://x').searchParams),
+      user.email,
+      user.password,
+    );
+    server.clock.advance(5_000);
+    const page = await browser.get(query({ max_age: '0' }));
+    assert.match(page.body, /name="password"/, 'an older sign-in is not enough');
+    server.clock.advance(5_000);
+    server.clock.step = 1; // real time passes while the login request runs
+    try {
+      const after = await browser.login(page, user.email, user.password);
+      assert.equal(after.statusCode, 303, after.body.slice(0, 200));
+      assert.ok(new URL(after.headers.location as string).searchParams.get('code'));
+    } finally {
+      server.clock.step = 0;
+    }
+  });
+
+  test('prompt=login shows the login page despite a session; signing in then issues the code', async () => {
+    const { client } = await server.createClient({
+      kind: 'authorization_code',
+      redirectUris: [REDIRECT],
+    });
+    const user = await server.createUser();
+    const browser = new InjectBrowser(server.app);
+    const { challenge } = pkcePair();
+    const base = {
+      response_type: 'code',
+      client_id: client.id,
+      redirect_uri: REDIRECT,
+      scope: 'openid',
+      code_challenge: challenge,
+      code_challenge_method: 'S256',
+    };
+    await browser.authorize(base, user.email, user.password);
+    const page = await browser.get(
+      `/oauth/authorize?${new URLSearchParams({ ...base, prompt: 'login' })}`,
+    );
+    assert.match(page.body, /name="password"/);
+    const after = await browser.login(page, user.email, user.password);
+    assert.equal(after.statusCode, 303);
+  });
+});

@@ -17,10 +17,12 @@ export async function decideAuthorization(
   options: { freshLogin?: boolean } = {},
 ): Promise<AuthorizeDecision> {
   const now = ctx.clock.now();
+  // A sign-in made by this very request satisfies prompt=login and any max_age (even 0).
   const stale =
     !session ||
-    (request.maxAge !== null && now - session.authTime > request.maxAge * 1000) ||
-    (request.prompt.has('login') && !options.freshLogin);
+    (!options.freshLogin &&
+      ((request.maxAge !== null && now - session.authTime > request.maxAge * 1000) ||
+        request.prompt.has('login')));
   if (stale) {
     if (request.prompt.has('none'))
       throw new OAuthError('login_required', 'the user is not signed in');
