@@ -260,3 +260,28 @@ describe('max_age and prompt=login', () => {
     assert.equal(after.statusCode, 303);
   });
 });
+
+describe('an issuer with a path prefix (behind a proxy)', () => {
+  let server: TestServer;
+  before(async () => {
+    server = await startTestServer({ config: { issuer: 'https://id.example.com/auth' } });
+  });
+  after(() => server.close());
+
+  test('forms post to, and cookies are scoped under, the prefixed path', async () => {
+    const { client } = await server.createClient({
+      kind: 'authorization_code',
+      redirectUris: [REDIRECT],
+    });
+    const { challenge } = pkcePair();
+    const page = await server.app.inject(
+      `/oauth/authorize?${new URLSearchParams({ response_type: 'code', client_id: client.id, redirect_uri: REDIRECT, scope: 'openid', code_challenge: challenge, code_challenge_method: 'S256' })}`,
+    );
+    assert.match(page.body, /action="\/auth\/oauth\/authorize"/);
+    const csrf = page.cookies.find((c) => c.name === 'portcullis_csrf');
+    assert.equal(csrf?.path, '/auth/oauth');
+    assert.equal(csrf?.secure, true, 'https issuer: Secure cookies');
+    const metadata = (await server.app.inject('/.well-known/openid-configuration')).json();
+    assert.equal(metadata.authorization_endpoint, 'https://id.example.com/auth/oauth/authorize');
+  });
+});

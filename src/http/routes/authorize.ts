@@ -46,7 +46,9 @@ export async function authorizeRoutes(
   { ctx }: { ctx: CoreContext },
 ): Promise<void> {
   const secure = ctx.config.issuer.startsWith('https:');
-  const action = new URL('/oauth/authorize', ctx.config.issuer).pathname;
+  // Behind a proxy the issuer may carry a path prefix (https://example.com/auth): keep it.
+  const cookiePath = `${new URL(ctx.config.issuer).pathname.replace(/\/+$/, '')}/oauth`;
+  const action = `${cookiePath}/authorize`;
 
   const handle = async (request: FastifyRequest, reply: FastifyReply, input: unknown) => {
     let all: Record<string, string | undefined>;
@@ -99,7 +101,7 @@ export async function authorizeRoutes(
         }
         const started = await startLoginSession(ctx, result.user.id);
         reply.setCookie(SESSION_COOKIE, started.cookie, {
-          path: '/oauth',
+          path: cookiePath,
           httpOnly: true,
           sameSite: 'lax',
           secure,
@@ -177,7 +179,7 @@ export async function authorizeRoutes(
           clientName: authz.client.name,
           action,
           params,
-          csrf: csrfToken(request, reply, secure),
+          csrf: csrfToken(request, reply, { secure, path: cookiePath }),
           ...(error ? { error } : {}),
           ...(email ? { email } : {}),
         }),
@@ -201,7 +203,7 @@ export async function authorizeRoutes(
         ),
         action,
         params,
-        csrf: csrfToken(request, reply, secure),
+        csrf: csrfToken(request, reply, { secure, path: cookiePath }),
       }),
     );
   };
