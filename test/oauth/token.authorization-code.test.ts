@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { testDialects } from '../helpers/dialects.js';
 import { REDIRECT, obtainCode } from '../helpers/code-flow.js';
-import { basic } from '../helpers/oauth-inject.js';
+import { InjectBrowser, basic, pkcePair, postForm } from '../helpers/oauth-inject.js';
 
 for (const dialect of await testDialects()) {
   describe(`authorization code exchange refusals ({dialect})`, () => {
@@ -137,3 +137,61 @@ for (const dialect of await testDialects()) {
     });
   });
 }
+
+describe('redirect_uri at the token endpoint', () => {
+  let server: TestServer;
+  before(async () => {
+    server = await startTestServer();
+  });
+  after(() => server.close());
+
+  test('may be left out when the client registered a single redirect URI', async () => {
+    const flow = await obtainCode(server);
+    const response = await server.app.inject({
+      method: 'POST',
+      url: '/oauth/token',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        authorization: basic(flow.client.id, flow.secret),
+      },
+      payload: new URLSearchParams({
+        grant_type: 'authorization_code',
+        code: flow.code,
+        code_verifier: flow.verifier,
+      }).toString(),
+    });
+    assert.equal(response.statusCode, 200);
+  });
+
+  test('is required when the client registered several redirect URIs', async () => {
+    const { client, secret } = await server.createClient({
+      kind: 'authorization_code',
+      redirectUris: [REDIRECT, 'https://app.example.com/other'],
+    });
+    const user = await server.createUser();
+    const { verifier, challenge } = pkcePair();
+    const location = await new InjectBrowser(server.app).authorize(
+      {
+        response_type: 'code',
+        client_id: client.id,
+        redirect_uri: REDIRECT,
+        scope: 'openid',
+        code_challenge: challenge,
+        code_challenge_method: 'S256',
+      },
+      user.email,
+      user.password,
+    );
+    const response = await postForm(
+      server.app,
+      '/oauth/token',
+      {
+        grant_type: 'authorization_code',
+        code: location.searchParams.get('code')!,
+        code_verifier: verifier,
+      },
+      { authorization: basic(client.id, secret!) },
+    );
+    assert.equal(response.json().error, 'invalid_grant');
+  });
+});
