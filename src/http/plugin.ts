@@ -12,6 +12,7 @@ import { userinfoRoutes } from './routes/userinfo.js';
 import { wellKnownRoutes } from './routes/well-known.js';
 import { healthRoutes } from './routes/health.js';
 import { personalAccessTokenRoutes } from './routes/personal-access-tokens.js';
+import { logoutRoutes } from './routes/logout.js';
 
 export interface PortcullisPluginOptions {
   ctx: CoreContext;
@@ -40,6 +41,7 @@ export async function portcullisPlugin(
     wellKnownRoutes,
     healthRoutes,
     personalAccessTokenRoutes,
+    logoutRoutes,
   ]) {
     await routes(app, { ctx });
   }

@@ -14,29 +14,10 @@ import { csrfToken, csrfValid } from '../csrf.js';
 import { loginPage } from '../pages/login-page.js';
 import { consentPage } from '../pages/consent-page.js';
 import { errorPage } from '../pages/error-page.js';
+import { oauthCookiePath, pageHeaders } from '../pages/page-headers.js';
 
 export const SESSION_COOKIE = 'portcullis_session';
 const FORM_FIELDS = new Set(['csrf_token', 'portcullis_action', 'email', 'password']);
-/**
- * Headers of the HTML pages. Browsers apply CSP `form-action` to the redirects that follow a
- * form post too, so the login and consent forms must also be allowed to land on the client's
- * redirect URI (its origin, or its scheme for app schemes), or the browser blocks the code.
- */
-function pageHeaders(redirectUri?: string): Record<string, string> {
-  let formAction = "'self'";
-  if (redirectUri) {
-    const url = new URL(redirectUri);
-    formAction += ` ${url.protocol === 'http:' || url.protocol === 'https:' ? url.origin : url.protocol}`;
-  }
-  return {
-    'content-type': 'text/html; charset=utf-8',
-    'cache-control': 'no-store',
-    'x-frame-options': 'DENY',
-    'content-security-policy': `default-src 'none'; style-src 'unsafe-inline'; form-action ${formAction}; frame-ancestors 'none'`,
-    'referrer-policy': 'no-referrer',
-  };
-}
-
 /**
  * `GET /oauth/authorize` and the form posts of its login and consent pages (`POST`, same URL).
  * Every post re-validates the whole request: nothing in the hidden fields is trusted.
@@ -46,8 +27,7 @@ export async function authorizeRoutes(
   { ctx }: { ctx: CoreContext },
 ): Promise<void> {
   const secure = ctx.config.issuer.startsWith('https:');
-  // Behind a proxy the issuer may carry a path prefix (https://example.com/auth): keep it.
-  const cookiePath = `${new URL(ctx.config.issuer).pathname.replace(/\/+$/, '')}/oauth`;
+  const cookiePath = oauthCookiePath(ctx.config.issuer);
   const action = `${cookiePath}/authorize`;
 
   const handle = async (request: FastifyRequest, reply: FastifyReply, input: unknown) => {

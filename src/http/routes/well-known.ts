@@ -18,6 +18,7 @@ export async function authorizationServerMetadata(
     userinfo_endpoint: url('/oauth/userinfo'),
     introspection_endpoint: url('/oauth/introspect'),
     revocation_endpoint: url('/oauth/revoke'),
+    end_session_endpoint: url('/oauth/logout'),
     scopes_supported: scopes,
     response_types_supported: ['code'],
     response_modes_supported: ['query'],

@@ -40,7 +40,8 @@ export async function authorizationCodeGrant(
     throw invalidGrant('authorization code is invalid, expired or already used');
   // RFC 6749 §4.1.3: required when the authorization request named it. It may be left out
   // only where the authorization request could leave it out too: one registered URI.
-  const omittable = client.redirectUris.length === 1 && client.redirectUris[0] === record.redirectUri;
+  const omittable =
+    client.redirectUris.length === 1 && client.redirectUris[0] === record.redirectUri;
   if (params.redirect_uri === undefined ? !omittable : params.redirect_uri !== record.redirectUri) {
     throw invalidGrant('redirect_uri does not match the authorization request');
   }
