@@ -32,6 +32,8 @@ export interface ClientsTable {
   grant_types: string;
   scopes: string;
   user_id: string | null;
+  /** 0 or 1. */
+  skip_consent: number;
   revoked_at: number | null;
   created_at: number;
   updated_at: number;

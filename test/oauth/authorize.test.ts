@@ -285,3 +285,39 @@ describe('an issuer with a path prefix (behind a proxy)', () => {
     assert.equal(metadata.authorization_endpoint, 'https://id.example.com/auth/oauth/authorize');
   });
 });
+
+describe('first-party clients (skipConsent)', () => {
+  let server: TestServer;
+  before(async () => {
+    server = await startTestServer();
+  });
+  after(() => server.close());
+
+  test('go straight from sign-in to the code, unless prompt=consent asks', async () => {
+    const { client } = await server.createClient({
+      kind: 'authorization_code',
+      redirectUris: [REDIRECT],
+      skipConsent: true,
+    });
+    const user = await server.createUser();
+    const browser = new InjectBrowser(server.app);
+    const { challenge } = pkcePair();
+    const base = {
+      response_type: 'code',
+      client_id: client.id,
+      redirect_uri: REDIRECT,
+      scope: 'openid email',
+      code_challenge: challenge,
+      code_challenge_method: 'S256',
+    };
+    const login = await browser.get(`/oauth/authorize?${new URLSearchParams(base)}`);
+    const afterLogin = await browser.login(login, user.email, user.password);
+    assert.equal(afterLogin.statusCode, 303, 'no consent page');
+    assert.ok(new URL(afterLogin.headers.location as string).searchParams.get('code'));
+    const asked = await browser.get(
+      `/oauth/authorize?${new URLSearchParams({ ...base, prompt: 'consent' })}`,
+    );
+    assert.equal(asked.statusCode, 200);
+    assert.match(asked.body, /wants to access your account/);
+  });
+});

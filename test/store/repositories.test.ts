@@ -78,6 +78,7 @@ const clientRow = (overrides: Partial<Client> = {}): Client => ({
   grantTypes: ['authorization_code', 'refresh_token'],
   scopes: ['openid', 'posts:*', '*:read'],
   userId: null,
+  skipConsent: false,
   revokedAt: null,
   createdAt: T,
   updatedAt: T,
@@ -254,7 +255,7 @@ for (const dialect of await testDialects()) {
     describe('clients', () => {
       test('insert then findById returns every field, lists and nulls included', async () => {
         const owner = await insertUser();
-        const confidential = await insertClient({ userId: owner.id });
+        const confidential = await insertClient({ userId: owner.id, skipConsent: true });
         const publicClient = await insertClient({
           kind: 'password',
           secretDigest: null,

@@ -96,6 +96,7 @@ describe('client cache', () => {
     grantTypes: ['client_credentials'],
     scopes: ['*'],
     userId: null,
+    skipConsent: false,
     revokedAt,
     createdAt: 0,
     updatedAt: 0,

@@ -12,6 +12,7 @@ interface CreateOptions {
   type?: ClientKind;
   public?: boolean;
   scopes?: string;
+  firstParty?: boolean;
   json?: boolean;
 }
 
@@ -25,6 +26,7 @@ export const clientView = (client: Client) => ({
   redirect_uris: client.redirectUris,
   grant_types: client.grantTypes,
   scopes: client.scopes,
+  first_party: client.skipConsent,
   revoked: client.revokedAt !== null,
   created_at: new Date(client.createdAt).toISOString(),
 });
@@ -40,6 +42,7 @@ export function registerCreateClient(program: Command): void {
     .addOption(new Option('--type <type>', 'client type').choices(CLIENT_KINDS as string[]))
     .option('--public', 'public client (no secret, PKCE required)')
     .option('--scopes <scopes>', 'allowed scopes, space or comma separated (default: all)')
+    .option('--first-party', 'your own app: users are not asked to consent')
     .option('--json', 'print the result as JSON')
     .addHelpText(
       'after',
@@ -63,6 +66,7 @@ Examples:
           kind,
           public: options.public === true,
           redirectUris: options.redirect,
+          skipConsent: options.firstParty === true,
           ...(options.scopes ? { scopes: parseScope(options.scopes.replace(/,/g, ' ')) } : {}),
         }),
       );

@@ -30,6 +30,8 @@ export interface Client {
   scopes: string[];
   /** Owner, when a user registered the client. */
   userId: string | null;
+  /** First-party app: users are not asked to consent (Passport's skipsAuthorization). */
+  skipConsent: boolean;
   revokedAt: number | null;
   createdAt: number;
   updatedAt: number;
@@ -44,7 +46,16 @@ export interface ClientRepository {
   update(
     id: string,
     patch: Partial<
-      Pick<Client, 'name' | 'redirectUris' | 'scopes' | 'secretDigest' | 'revokedAt' | 'grantTypes'>
+      Pick<
+        Client,
+        | 'name'
+        | 'redirectUris'
+        | 'scopes'
+        | 'secretDigest'
+        | 'revokedAt'
+        | 'grantTypes'
+        | 'skipConsent'
+      >
     > & {
       updatedAt: number;
     },

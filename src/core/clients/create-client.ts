@@ -14,6 +14,8 @@ export interface CreateClientOptions {
   scopes?: string[];
   grantTypes?: GrantType[];
   userId?: string | null;
+  /** First-party app: no consent page. */
+  skipConsent?: boolean;
 }
 
 export interface CreatedClient {
@@ -52,6 +54,7 @@ export async function createClient(
     grantTypes: options.grantTypes ?? GRANTS_OF_KIND[options.kind],
     scopes: options.scopes ?? ['*'],
     userId: options.userId ?? null,
+    skipConsent: options.skipConsent === true,
     revokedAt: null,
     createdAt: now,
     updatedAt: now,

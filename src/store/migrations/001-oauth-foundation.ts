@@ -24,6 +24,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('grant_types', 'text', (c) => c.notNull())
     .addColumn('scopes', 'text', (c) => c.notNull())
     .addColumn('user_id', 'varchar(26)', (c) => c.references('users.id').onDelete('set null'))
+    .addColumn('skip_consent', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('revoked_at', 'bigint')
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .addColumn('updated_at', 'bigint', (c) => c.notNull())

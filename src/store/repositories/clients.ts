@@ -12,6 +12,7 @@ const toClient = (row: Selectable<ClientsTable>): Client => ({
   grantTypes: fromJsonList(row.grant_types) as GrantType[],
   scopes: fromJsonList(row.scopes),
   userId: row.user_id,
+  skipConsent: row.skip_consent === 1,
   revokedAt: row.revoked_at,
   createdAt: row.created_at,
   updatedAt: row.updated_at,
@@ -31,6 +32,7 @@ export function clientRepository(db: Kysely<Database>): ClientRepository {
           grant_types: toJsonList(client.grantTypes),
           scopes: toJsonList(client.scopes),
           user_id: client.userId,
+          skip_consent: client.skipConsent ? 1 : 0,
           revoked_at: client.revokedAt,
           created_at: client.createdAt,
           updated_at: client.updatedAt,
@@ -62,6 +64,7 @@ export function clientRepository(db: Kysely<Database>): ClientRepository {
           ...(patch.grantTypes !== undefined ? { grant_types: toJsonList(patch.grantTypes) } : {}),
           ...(patch.secretDigest !== undefined ? { secret_digest: patch.secretDigest } : {}),
           ...(patch.revokedAt !== undefined ? { revoked_at: patch.revokedAt } : {}),
+          ...(patch.skipConsent !== undefined ? { skip_consent: patch.skipConsent ? 1 : 0 } : {}),
           updated_at: patch.updatedAt,
         })
         .where('id', '=', id)

@@ -28,8 +28,12 @@ export async function decideAuthorization(
       throw new OAuthError('login_required', 'the user is not signed in');
     return { kind: 'login' };
   }
-  const consent = await ctx.repos.consents.find(session.userId, request.client.id);
-  const covered = consent !== undefined && request.scopes.every((s) => consent.scopes.includes(s));
+  const consent = request.client.skipConsent
+    ? undefined
+    : await ctx.repos.consents.find(session.userId, request.client.id);
+  const covered =
+    request.client.skipConsent ||
+    (consent !== undefined && request.scopes.every((s) => consent.scopes.includes(s)));
   if (!covered || request.prompt.has('consent')) {
     if (request.prompt.has('none'))
       throw new OAuthError('consent_required', 'the user has not approved this client');
