@@ -9,6 +9,8 @@ export interface BuildAppOptions {
   logger?: boolean | { level: string };
   /** Serve the OpenAPI document and UI at /docs (default true). */
   docs?: boolean;
+  /** Extra `/health` checks, by name. */
+  healthChecks?: Record<string, () => Promise<boolean>>;
 }
 
 /** A complete Fastify app serving Portcullis: the plugin plus OpenAPI docs at `/docs`. */
@@ -44,6 +46,6 @@ export async function buildApp(
     });
     await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
   }
-  await app.register(portcullisPlugin, { ctx });
+  await app.register(portcullisPlugin, { ctx, healthChecks: options.healthChecks ?? {} });
   return app;
 }

@@ -16,6 +16,8 @@ import { logoutRoutes } from './routes/logout.js';
 
 export interface PortcullisPluginOptions {
   ctx: CoreContext;
+  /** Extra `/health` checks (e.g. Redis); each answers whether its dependency is reachable. */
+  healthChecks?: Record<string, () => Promise<boolean>>;
 }
 
 /**
@@ -24,7 +26,7 @@ export interface PortcullisPluginOptions {
  */
 export async function portcullisPlugin(
   app: FastifyInstance,
-  { ctx }: PortcullisPluginOptions,
+  { ctx, healthChecks = {} }: PortcullisPluginOptions,
 ): Promise<void> {
   if (!app.hasContentTypeParser('application/x-www-form-urlencoded')) {
     await app.register(fastifyFormbody, { bodyLimit: 64 * 1024 });
@@ -39,10 +41,10 @@ export async function portcullisPlugin(
     introspectRevokeRoutes,
     userinfoRoutes,
     wellKnownRoutes,
-    healthRoutes,
     personalAccessTokenRoutes,
     logoutRoutes,
   ]) {
     await routes(app, { ctx });
   }
+  await healthRoutes(app, { ctx, checks: healthChecks });
 }

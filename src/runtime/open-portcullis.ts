@@ -12,6 +12,10 @@ import { migrateToLatest } from '../store/migrate.js';
 import { createRepositories } from '../store/repositories/index.js';
 import { loadOrCreateSigningKey } from '../store/key-files.js';
 import type { Database } from '../store/schema.js';
+import type { Redis } from 'ioredis';
+import { connectRedis, connectSubscriber } from '../store/redis.js';
+import { redisCacheBus, type CacheBus } from '../store/cache-bus.js';
+import { redisLoginLimiters } from '../store/redis-login-limiters.js';
 
 export interface Portcullis {
   ctx: CoreContext;
@@ -22,6 +26,8 @@ export interface Portcullis {
   migrated: string[];
   keySource: string;
   keyCreated: boolean;
+  /** The Redis connection when `redisUrl` is set. */
+  redis: Redis | undefined;
   close(): Promise<void>;
 }
 
@@ -42,10 +48,19 @@ export async function openPortcullis(
 ): Promise<Portcullis> {
   const clock = options.clock ?? systemClock;
   const { db, dialect, location, schema } = openDatabase(config.databaseUrl, options);
+  const redis = config.redisUrl ? openRedis(config.redisUrl) : undefined;
+  const closeAll = async () => {
+    await redis?.close();
+    await db.destroy();
+  };
   try {
     const migrated = options.migrate === false ? [] : await migrateToLatest(db, { schema });
-    // Changes made elsewhere (CLI, other nodes) are seen within a second.
-    const repos = createRepositories(db, { clock, cacheTtlMs: 1000 });
+    // Changes made by another process are seen at once through Redis, or within a second.
+    const repos = createRepositories(db, {
+      clock,
+      cacheTtlMs: 1000,
+      ...(redis ? { cacheBus: redis.bus } : {}),
+    });
     const key = await loadOrCreateSigningKey({
       storageDir: config.storageDir,
       algorithm: config.signingAlgorithm,
@@ -59,7 +74,11 @@ export async function openPortcullis(
       repos,
       keys,
       userClaims: options.userClaims ?? noUserClaims,
-      loginThrottle: createLoginThrottle(memoryLoginLimiters(config.loginThrottle)),
+      loginThrottle: createLoginThrottle(
+        redis
+          ? redisLoginLimiters(redis.client, config.loginThrottle)
+          : memoryLoginLimiters(config.loginThrottle),
+      ),
     };
     await syncConfiguredScopes(ctx);
     await ensurePersonalAccessClient(ctx);
@@ -71,12 +90,31 @@ export async function openPortcullis(
       migrated,
       keySource: key.source,
       keyCreated: key.created,
-      close: () => db.destroy(),
+      redis: redis?.client,
+      close: closeAll,
     };
   } catch (error) {
-    await db.destroy();
+    await closeAll();
     throw error;
   }
+}
+
+function openRedis(url: string): { client: Redis; bus: CacheBus; close(): Promise<void> } {
+  const client = connectRedis(url);
+  const subscriber = connectSubscriber(url);
+  // ioredis reports connection errors as events; unhandled they would crash the process.
+  // An outage is expected and survivable: the fallbacks take over, /health reports it.
+  client.on('error', () => undefined);
+  subscriber.on('error', () => undefined);
+  const bus = redisCacheBus(client, subscriber);
+  return {
+    client,
+    bus,
+    async close() {
+      await bus.close();
+      client.disconnect();
+    },
+  };
 }
 
 /** How long a retired key must stay verifiable: the longest life of a token it signed. */

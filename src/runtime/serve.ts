@@ -14,7 +14,11 @@ export interface RunningServer {
 /** Opens storage, migrates, loads keys and listens. */
 export async function startServer(config: Config): Promise<RunningServer> {
   const portcullis = await openPortcullis(config);
-  const app = await buildApp(portcullis.ctx, { logger: { level: config.logLevel } });
+  const redis = portcullis.redis;
+  const app = await buildApp(portcullis.ctx, {
+    logger: { level: config.logLevel },
+    healthChecks: redis ? { redis: async () => (await redis.ping()) === 'PONG' } : {},
+  });
   try {
     await app.listen({ host: config.host, port: config.port });
   } catch (error) {

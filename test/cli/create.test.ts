@@ -27,7 +27,16 @@ describe('portcullis create and users:create (no TTY)', () => {
       assert.deepEqual(client.redirect_uris, ['https://myapp.com/callback']);
       assert.match(client.client_secret, /^[A-Za-z0-9_-]{43}$/);
       assert.equal(client.first_party, false);
-      const own = runCli(['create', '--name=Own App', '--redirect=https://own.example/cb', '--first-party', '--json'], { cwd });
+      const own = runCli(
+        [
+          'create',
+          '--name=Own App',
+          '--redirect=https://own.example/cb',
+          '--first-party',
+          '--json',
+        ],
+        { cwd },
+      );
       assert.equal(JSON.parse(own.stdout).first_party, true);
       assert.equal(
         JSON.parse(runCli(['create', '--personal', '--name=PAT', '--json'], { cwd }).stdout).type,

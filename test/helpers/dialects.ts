@@ -54,3 +54,32 @@ export type TestDialect = 'sqlite' | 'postgres';
 export async function testDialects(): Promise<TestDialect[]> {
   return (await postgresAvailable()) ? ['sqlite', 'postgres'] : ['sqlite'];
 }
+
+export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+let redisReachable: Promise<boolean> | undefined;
+
+/** Whether the test Redis answers. Under CI it must. */
+export function redisAvailable(): Promise<boolean> {
+  redisReachable ??= (async () => {
+    const { Redis } = await import('ioredis');
+    const client = new Redis(REDIS_URL, {
+      lazyConnect: true,
+      connectTimeout: 2000,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+    });
+    client.on('error', () => undefined);
+    try {
+      await client.connect();
+      return (await client.ping()) === 'PONG';
+    } catch (error) {
+      if (process.env.CI)
+        throw new Error(`Redis at ${REDIS_URL} is required under CI: ${(error as Error).message}`);
+      return false;
+    } finally {
+      client.disconnect();
+    }
+  })();
+  return redisReachable;
+}

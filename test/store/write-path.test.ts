@@ -4,6 +4,7 @@ import type { SqliteDatabase, SqliteStatement } from 'kysely';
 import { InsertBatcher } from '../../src/store/insert-batcher.js';
 import { withStatementCache } from '../../src/store/sqlite-statement-cache.js';
 import { cachedClients } from '../../src/store/repositories/cached.js';
+import { localCacheBus } from '../../src/store/cache-bus.js';
 import { ManualClock } from '../../src/core/clock.js';
 import type { Client, ClientRepository } from '../../src/core/clients/client.js';
 
@@ -121,7 +122,7 @@ describe('client cache', () => {
   test('a revocation through the repository is seen at once', async () => {
     const clock = new ManualClock(0);
     const inner = backing();
-    const cache = cachedClients(inner.repo, clock, 1000);
+    const cache = cachedClients(inner.repo, clock, 1000, localCacheBus());
     assert.equal((await cache.findById('x'))?.revokedAt, null);
     await cache.update('x', { revokedAt: 5, updatedAt: 5 });
     assert.equal((await cache.findById('x'))?.revokedAt, 5);
@@ -130,7 +131,7 @@ describe('client cache', () => {
   test('a change made by another process is seen within the TTL', async () => {
     const clock = new ManualClock(0);
     const inner = backing();
-    const cache = cachedClients(inner.repo, clock, 1000);
+    const cache = cachedClients(inner.repo, clock, 1000, localCacheBus());
     await cache.findById('x');
     await cache.findById('x');
     assert.equal(inner.reads(), 1, 'served from memory');

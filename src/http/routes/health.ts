@@ -1,54 +1,52 @@
 import type { FastifyInstance } from 'fastify';
 import type { CoreContext } from '../../core/context.js';
 
-/** `GET /health`: the database answers and a signing key is published. 503 otherwise. */
+const report = {
+  type: 'object',
+  properties: { status: { type: 'string', enum: ['ok', 'degraded', 'fail'] } },
+  additionalProperties: { type: 'string' },
+} as const;
+
+/**
+ * `GET /health`: 200 while the database answers and the signing key is published (503
+ * otherwise). Optional dependencies (Redis) are reported too; their outage is `degraded`, still
+ * 200, because the server keeps working on its fallbacks.
+ */
 export async function healthRoutes(
   app: FastifyInstance,
-  { ctx }: { ctx: CoreContext },
+  { ctx, checks }: { ctx: CoreContext; checks: Record<string, () => Promise<boolean>> },
 ): Promise<void> {
   app.get(
     '/health',
     {
       schema: {
         tags: ['diagnostics'],
-        summary: 'Liveness and readiness: database and signing keys',
-        response: {
-          '2xx': {
-            type: 'object',
-            properties: {
-              status: { type: 'string' },
-              database: { type: 'string' },
-              keys: { type: 'string' },
-            },
-          },
-          '5xx': {
-            type: 'object',
-            properties: {
-              status: { type: 'string' },
-              database: { type: 'string' },
-              keys: { type: 'string' },
-            },
-          },
-        },
+        summary: 'Liveness and readiness: database, signing keys, and Redis when configured',
+        response: { '2xx': report, '5xx': report },
       },
     },
     async (request, reply) => {
-      let database = 'ok';
-      let keys = 'ok';
+      const result: Record<string, string> = { database: 'ok', keys: 'ok' };
       try {
         const jwks = await ctx.keys.jwks();
         if (!jwks.keys.some((k) => k.kid === ctx.keys.signing.kid))
-          keys = 'signing key not published';
+          result.keys = 'signing key not published';
       } catch (error) {
         request.log.error({ err: error }, 'health check: database unreachable');
-        database = 'unreachable';
-        keys = 'unknown';
+        result.database = 'unreachable';
+        result.keys = 'unknown';
       }
-      const ok = database === 'ok' && keys === 'ok';
+      let degraded = false;
+      for (const [name, check] of Object.entries(checks)) {
+        const up = await check().catch(() => false);
+        result[name] = up ? 'ok' : 'unreachable';
+        degraded ||= !up;
+      }
+      const ok = result.database === 'ok' && result.keys === 'ok';
       return reply
         .status(ok ? 200 : 503)
         .header('cache-control', 'no-store')
-        .send({ status: ok ? 'ok' : 'fail', database, keys });
+        .send({ status: ok ? (degraded ? 'degraded' : 'ok') : 'fail', ...result });
     },
   );
 }

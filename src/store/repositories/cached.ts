@@ -1,22 +1,27 @@
 import type { Clock } from '../../core/clock.js';
 import type { ClientRepository } from '../../core/clients/client.js';
 import type { ScopeRepository } from '../../core/scopes/scope.js';
+import type { CacheBus } from '../cache-bus.js';
+
+type CachedClient = Awaited<ReturnType<ClientRepository['findById']>>;
+const MAX_CLIENTS = 10_000;
 
 /**
- * Read-through caches for the two lookups every token request makes. Writes through the same
- * repository invalidate at once; a change made by another process (the CLI, another node) is
- * seen within `ttlMs` — the one-second bound DESIGN.md promises for revocations.
+ * Read-through caches for the two lookups every token request makes. A write through any
+ * process evicts the entry everywhere the bus reaches (all nodes, with Redis); what the bus
+ * misses is seen within `ttlMs` — the one-second bound DESIGN.md promises for revocations.
  */
 export function cachedClients(
   inner: ClientRepository,
   clock: Clock,
   ttlMs: number,
+  bus: CacheBus,
 ): ClientRepository {
-  const entries = new Map<
-    string,
-    { value: Awaited<ReturnType<ClientRepository['findById']>>; until: number }
-  >();
-  const MAX = 10_000;
+  const entries = new Map<string, { value: CachedClient; until: number }>();
+  bus.subscribe((key) => {
+    if (key.startsWith('client:')) entries.delete(key.slice('client:'.length));
+  });
+  const changed = (id: string) => bus.publish(`client:${id}`);
   return {
     ...inner,
     async findById(id) {
@@ -24,33 +29,39 @@ export function cachedClients(
       const hit = entries.get(id);
       if (hit && hit.until > now) return hit.value;
       const value = await inner.findById(id);
-      if (entries.size >= MAX) entries.clear();
+      if (entries.size >= MAX_CLIENTS) entries.clear();
       entries.set(id, { value, until: now + ttlMs });
       return value;
     },
     async insert(client) {
-      entries.delete(client.id);
       await inner.insert(client);
+      changed(client.id);
     },
     async update(id, patch) {
-      entries.delete(id);
       const updated = await inner.update(id, patch);
-      entries.delete(id);
+      changed(id);
       return updated;
     },
     async delete(id) {
-      entries.delete(id);
       const deleted = await inner.delete(id);
-      entries.delete(id);
+      changed(id);
       return deleted;
     },
   };
 }
 
-export function cachedScopes(inner: ScopeRepository, clock: Clock, ttlMs: number): ScopeRepository {
+export function cachedScopes(
+  inner: ScopeRepository,
+  clock: Clock,
+  ttlMs: number,
+  bus: CacheBus,
+): ScopeRepository {
   let cached: { value: Awaited<ReturnType<ScopeRepository['list']>>; until: number } | undefined;
-  const invalidate = <T>(result: T): T => {
-    cached = undefined;
+  bus.subscribe((key) => {
+    if (key === 'scopes') cached = undefined;
+  });
+  const changed = <T>(result: T): T => {
+    bus.publish('scopes');
     return result;
   };
   return {
@@ -62,8 +73,8 @@ export function cachedScopes(inner: ScopeRepository, clock: Clock, ttlMs: number
       cached = { value, until: now + ttlMs };
       return value;
     },
-    insertMissing: async (scopes) => invalidate(await inner.insertMissing(scopes)),
-    upsert: async (scope) => invalidate(await inner.upsert(scope)),
-    delete: async (name) => invalidate(await inner.delete(name)),
+    insertMissing: async (scopes) => changed(await inner.insertMissing(scopes)),
+    upsert: async (scope) => changed(await inner.upsert(scope)),
+    delete: async (name) => changed(await inner.delete(name)),
   };
 }

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Repositories } from '../../core/context.js';
 import { systemClock, type Clock } from '../../core/clock.js';
 import { cachedClients, cachedScopes } from './cached.js';
+import { localCacheBus, type CacheBus } from '../cache-bus.js';
 import type { Database } from '../schema.js';
 import { accessTokenRepository } from './access-tokens.js';
 import { authorizationCodeRepository } from './authorization-codes.js';
@@ -17,6 +18,8 @@ export interface RepositoryOptions {
   clock?: Clock;
   /** How long a client or the scope list may be served from memory (0: no cache). */
   cacheTtlMs?: number;
+  /** Carries evictions to other processes (Redis); this process only by default. */
+  cacheBus?: CacheBus;
 }
 
 /** Every repository over one Kysely instance (SQLite or PostgreSQL). */
@@ -26,10 +29,11 @@ export function createRepositories(
 ): Repositories {
   const clock = options.clock ?? systemClock;
   const ttl = options.cacheTtlMs ?? 0;
+  const bus = options.cacheBus ?? localCacheBus();
   return {
-    clients: ttl > 0 ? cachedClients(clientRepository(db), clock, ttl) : clientRepository(db),
+    clients: ttl > 0 ? cachedClients(clientRepository(db), clock, ttl, bus) : clientRepository(db),
     users: userRepository(db),
-    scopes: ttl > 0 ? cachedScopes(scopeRepository(db), clock, ttl) : scopeRepository(db),
+    scopes: ttl > 0 ? cachedScopes(scopeRepository(db), clock, ttl, bus) : scopeRepository(db),
     authorizationCodes: authorizationCodeRepository(db),
     accessTokens: accessTokenRepository(db),
     refreshTokens: refreshTokenRepository(db),
