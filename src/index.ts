@@ -24,3 +24,5 @@ export {
   listPersonalAccessTokens,
   revokePersonalAccessToken,
 } from './core/tokens/personal-access-tokens.js';
+export { rotateSigningKey } from './runtime/rotate-signing-key.js';
+export type { ClientKind, GrantType, Client } from './core/clients/client.js';
