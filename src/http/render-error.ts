@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { OAuthError } from '../core/oauth/errors.js';
+import { isStorageUnavailable } from '../store/unavailable.js';
 
 /**
  * The HTTP face's one error handler: OAuth errors become RFC 6749 §5.2 JSON (with the
@@ -33,6 +34,18 @@ export function renderError(
         fastifyError.statusCode && fastifyError.statusCode !== 422 ? fastifyError.statusCode : 400,
       )
       .send({ error: 'invalid_request', error_description: fastifyError.message });
+    return;
+  }
+  if (isStorageUnavailable(error)) {
+    request.log.error({ err: error }, 'storage unavailable');
+    reply
+      .header('cache-control', 'no-store')
+      .header('retry-after', '5')
+      .status(503)
+      .send({
+        error: 'temporarily_unavailable',
+        error_description: `storage is unavailable, retry later (request ${request.id})`,
+      });
     return;
   }
   request.log.error({ err: error }, 'request failed');

@@ -44,6 +44,10 @@ export function openDatabase(url: string, options: OpenDatabaseOptions = {}): Op
             : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
       },
     });
+    // An idle connection dropped by the server (restart, failover, network) is reported here;
+    // unhandled it would crash the process. The pool discards the connection and opens a new
+    // one on the next query, whose own failure the request reports (503).
+    pool.on('error', () => undefined);
     const location = url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
     return {
       db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }),

@@ -1,0 +1,102 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer, connect, type Socket } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseConfig } from '../../src/config/load.js';
+import { openPortcullis } from '../../src/runtime/open-portcullis.js';
+import { buildApp } from '../../src/http/app.js';
+import { createClient } from '../../src/core/clients/create-client.js';
+import { createPostgresSchema, postgresAvailable, POSTGRES_URL } from '../helpers/dialects.js';
+
+/** A TCP proxy to PostgreSQL that the test can cut, as a network partition would. */
+async function cuttableProxy(target: URL, fixedPort = 0) {
+  const sockets = new Set<Socket>();
+  const server = createServer((client) => {
+    const upstream = connect(Number(target.port || 5432), target.hostname);
+    sockets.add(client).add(upstream);
+    client.pipe(upstream).pipe(client);
+    const drop = () => {
+      client.destroy();
+      upstream.destroy();
+    };
+    client.on('error', drop).on('close', drop);
+    upstream.on('error', drop).on('close', drop);
+  });
+  await new Promise<void>((resolve) => server.listen(fixedPort, '127.0.0.1', resolve));
+  const port = (server.address() as { port: number }).port;
+  return {
+    port,
+    url: Object.assign(new URL(target.href), { host: `127.0.0.1:${port}` }).href,
+    cut: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+const available = await postgresAvailable();
+
+describe(
+  'database outage (PostgreSQL behind a proxy the test cuts)',
+  { skip: available ? false : 'no PostgreSQL' },
+  () => {
+    test('requests fail closed with 503 temporarily_unavailable, /health says so, and service resumes when the database returns', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'portcullis-outage-'));
+      const { schema, drop } = await createPostgresSchema();
+      const proxy = await cuttableProxy(new URL(POSTGRES_URL));
+      const portcullis = await openPortcullis(
+        parseConfig({ databaseUrl: proxy.url, storageDir: dir, logLevel: 'silent' }),
+        { schema },
+      );
+      const app = await buildApp(portcullis.ctx);
+      try {
+        const { client, secret } = await createClient(portcullis.ctx, {
+          kind: 'client_credentials',
+          name: 'svc',
+        });
+        const auth = `Basic ${Buffer.from(`${client.id}:${secret}`).toString('base64')}`;
+        const request = () =>
+          app.inject({
+            method: 'POST',
+            url: '/oauth/token',
+            headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: auth },
+            payload: 'grant_type=client_credentials',
+          });
+        const token = (await request()).json().access_token as string;
+        assert.ok(token);
+
+        await proxy.cut();
+        // The client is still in the one-second cache; the token record cannot be written.
+        const refused = await request();
+        assert.equal(refused.statusCode, 503);
+        assert.equal(refused.json().error, 'temporarily_unavailable');
+        assert.equal(refused.headers['retry-after'], '5');
+        const introspection = await app.inject({
+          method: 'POST',
+          url: '/oauth/introspect',
+          headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: auth },
+          payload: new URLSearchParams({ token }).toString(),
+        });
+        assert.notEqual(introspection.statusCode, 200, 'never an answer without the database');
+        assert.equal((await app.inject('/health')).statusCode, 503);
+
+        // The database comes back: the next requests work, no restart needed.
+        const restored = await cuttableProxy(new URL(POSTGRES_URL), proxy.port);
+        try {
+          assert.equal((await request()).statusCode, 200);
+          assert.equal((await app.inject('/health')).statusCode, 200);
+        } finally {
+          await restored.cut();
+        }
+      } finally {
+        await app.close();
+        await portcullis.close().catch(() => undefined);
+        await drop();
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  },
+);
