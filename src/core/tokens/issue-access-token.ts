@@ -1,4 +1,6 @@
-import { SignJWT } from 'jose';
+import { CompactSign } from 'jose';
+
+const encoder = new TextEncoder();
 import type { CoreContext } from '../context.js';
 import { seconds } from '../clock.js';
 import { newId } from '../ids.js';
@@ -35,7 +37,15 @@ export async function issueAccessToken(
   const iat = seconds(now);
   const exp = iat + options.lifetimeSeconds;
   const jti = newId();
+  // RFC 9068 §2.2 claims, built here in full: every value is ours and typed, so the JWS is
+  // signed directly (jose's CompactSign) without SignJWT's claim-by-claim builder.
   const claims: Record<string, unknown> = {
+    iss: ctx.config.issuer,
+    sub: options.userId ?? options.clientId,
+    aud: ctx.config.accessTokenAudience ?? ctx.config.issuer,
+    exp,
+    iat,
+    jti,
     client_id: options.clientId,
     scope: formatScope(options.scopes),
   };
@@ -47,14 +57,8 @@ export async function issueAccessToken(
     if (options.authTime) claims.auth_time = seconds(options.authTime);
   }
   const { kid, alg, privateKey } = ctx.keys.signing;
-  const token = await new SignJWT(claims)
+  const token = await new CompactSign(encoder.encode(JSON.stringify(claims)))
     .setProtectedHeader({ alg, kid, typ: 'at+jwt' })
-    .setIssuer(ctx.config.issuer)
-    .setSubject(options.userId ?? options.clientId)
-    .setAudience(ctx.config.accessTokenAudience ?? ctx.config.issuer)
-    .setJti(jti)
-    .setIssuedAt(iat)
-    .setExpirationTime(exp)
     .sign(privateKey);
   const record: AccessTokenRecord = {
     jti,
