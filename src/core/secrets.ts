@@ -17,3 +17,13 @@ export function constantTimeEqual(a: string, b: string): boolean {
   // Hashing first makes the comparison length-independent too.
   return timingSafeEqual(left, right) && a.length === b.length;
 }
+
+/**
+ * Compares two SHA-256 hex digests in constant time. Both have a fixed length, so no extra
+ * hashing is needed (this sits on the token endpoint's hot path).
+ */
+export function digestsEqual(a: string, b: string): boolean {
+  const left = Buffer.from(a, 'hex');
+  const right = Buffer.from(b, 'hex');
+  return left.length === 32 && right.length === 32 && timingSafeEqual(left, right);
+}

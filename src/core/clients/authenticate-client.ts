@@ -1,5 +1,5 @@
 import type { CoreContext } from '../context.js';
-import { constantTimeEqual, digest } from '../secrets.js';
+import { digest, digestsEqual } from '../secrets.js';
 import { invalidClient } from '../oauth/errors.js';
 import type { Client } from './client.js';
 
@@ -27,7 +27,7 @@ export async function authenticateClient(
     return client;
   }
   const presented = digest(credentials.clientSecret ?? '');
-  const matches = constantTimeEqual(presented, client?.secretDigest ?? UNKNOWN_CLIENT_DIGEST);
+  const matches = digestsEqual(presented, client?.secretDigest ?? UNKNOWN_CLIENT_DIGEST);
   if (!client || !matches || client.revokedAt !== null) throw invalidClient();
   return client;
 }
