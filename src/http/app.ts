@@ -3,10 +3,11 @@ import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { CoreContext } from '../core/context.js';
 import { portcullisPlugin } from './plugin.js';
+import { serializeRequest } from './log-redaction.js';
 
 export interface BuildAppOptions {
-  /** pino logger options, or false for none (tests). */
-  logger?: boolean | { level: string };
+  /** pino logger options (level, optional destination stream), or false for none. */
+  logger?: false | { level: string; stream?: NodeJS.WritableStream };
   /** Serve the OpenAPI document and UI at /docs (default true). */
   docs?: boolean;
   /** Extra `/health` checks, by name. */
@@ -19,7 +20,14 @@ export async function buildApp(
   options: BuildAppOptions = {},
 ): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: options.logger ?? false,
+    logger: options.logger
+      ? {
+          level: options.logger.level,
+          ...(options.logger.stream ? { stream: options.logger.stream } : {}),
+          // Credentials in query strings (id_token_hint, code…) never reach the logs.
+          serializers: { req: serializeRequest },
+        }
+      : false,
     trustProxy: ctx.config.trustProxy,
     bodyLimit: 1024 * 1024,
     requestIdHeader: 'x-request-id',
