@@ -3,7 +3,8 @@
 // autocannon in this process over 127.0.0.1. A benchmark: it prints, it does not assert.
 //
 // Environment: BENCH_DURATION (s, default 5), BENCH_WARMUP (s, default 1), BENCH_CONNECTIONS
-// (default 50), BENCH_CPU_PROF=<dir> (run the server children with --cpu-prof into <dir>),
+// (default 50), BENCH_ROUNDS (default 3: every server runs once per round, figures are medians),
+// BENCH_CPU_PROF=<dir> (run the server children with --cpu-prof into <dir>),
 // BENCH_JSON=<file> (also write the results as JSON), BENCH_ABLATE=<list> (what-if runs with parts
 // of Portcullis's work switched off, for attributing cost; see bench/servers/ablate.ts).
 import { cpus, loadavg, platform, release, totalmem } from 'node:os';
@@ -20,6 +21,7 @@ import {
 } from './children.js';
 import { cpuBetween, snapshot } from './cpu.js';
 import type { ReadyInfo } from './servers/lifecycle.js';
+import { combineRounds, medianRatio } from './rounds.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -42,6 +44,7 @@ function numberFromEnv(name: string, fallback: number, min: number): number {
 const DURATION = numberFromEnv('BENCH_DURATION', 5, 1);
 const WARMUP = numberFromEnv('BENCH_WARMUP', 1, 0);
 const CONNECTIONS = Math.round(numberFromEnv('BENCH_CONNECTIONS', 50, 1));
+const ROUNDS = Math.round(numberFromEnv('BENCH_ROUNDS', 3, 1));
 const PIPELINING = 1;
 const CPU_PROF_DIR = process.env.BENCH_CPU_PROF ? resolve(process.env.BENCH_CPU_PROF) : undefined;
 const JSON_OUT = process.env.BENCH_JSON ? resolve(process.env.BENCH_JSON) : undefined;
@@ -340,21 +343,21 @@ function table(rows: string[][]): string {
   return [line(head!), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
 }
 
-function ratio(a: number | undefined, b: number | undefined): string {
-  return a !== undefined && b !== undefined && b > 0 ? `${(a / b).toFixed(2)}×` : '–';
+function fixedRatio(x: number | undefined): string {
+  return x !== undefined ? `${x.toFixed(2)}×` : '–';
 }
 
-function report(results: CaseResult[]): void {
+type CombinedResult = CaseResult & { perRound: number[] };
+
+function report(results: CombinedResult[], rounds: CaseResult[][]): void {
   const byName = new Map(results.map((r) => [r.name, r]));
-  const usable = (name: string | undefined) => {
-    const r = name ? byName.get(name) : undefined;
-    return r?.valid ? r.requestsPerSecond : undefined;
-  };
-  const bare = usable('bare');
+  const withinRounds = (ours: string, theirs: string | undefined) =>
+    theirs && byName.has(theirs) ? fixedRatio(medianRatio(rounds, ours, theirs)) : '–';
   const rows: string[][] = [
     [
       'case',
-      'req/s (mean)',
+      'req/s (median)',
+      'req/s by round',
       'p99 ms',
       'vs bare',
       'Portcullis/oidc-provider',
@@ -372,9 +375,10 @@ function report(results: CaseResult[]): void {
     rows.push([
       name,
       r.requestsPerSecond !== undefined ? r.requestsPerSecond.toFixed(0) : '–',
+      r.perRound.map((v) => v.toFixed(0)).join(' '),
       r.latencyP99Ms !== undefined ? String(r.latencyP99Ms) : '–',
-      r.valid && name !== 'bare' ? ratio(r.requestsPerSecond, bare) : '–',
-      definition.versus && r.valid ? ratio(r.requestsPerSecond, usable(definition.versus)) : '',
+      r.valid && name !== 'bare' ? withinRounds(name, 'bare') : '–',
+      definition.versus && r.valid ? withinRounds(name, definition.versus) : '',
       r.serverCpuUsPerRequest !== undefined ? r.serverCpuUsPerRequest.toFixed(0) : '–',
       r.non200 !== undefined ? String(r.non200) : '–',
       r.errors !== undefined ? String(r.errors) : '–',
@@ -396,70 +400,33 @@ function report(results: CaseResult[]): void {
         'its req/s understates the server (server CPU µs/req is the sturdier figure).\n',
     );
   }
-  const es = byName.get('token-es256');
-  const oidcEs = byName.get('oidc-provider-token-es256');
-  if (es?.valid && oidcEs?.valid && es.requestsPerSecond && oidcEs.requestsPerSecond) {
-    const x = es.requestsPerSecond / oidcEs.requestsPerSecond;
-    const cpu =
-      es.serverCpuUsPerRequest && oidcEs.serverCpuUsPerRequest
-        ? `; by server CPU per request ${(oidcEs.serverCpuUsPerRequest / es.serverCpuUsPerRequest).toFixed(2)}×`
-        : '';
+  const x = medianRatio(rounds, 'token-es256', 'oidc-provider-token-es256');
+  if (x !== undefined) {
+    // Less CPU per request is better: their cost over ours.
+    const cpu = medianRatio(
+      rounds,
+      'oidc-provider-token-es256',
+      'token-es256',
+      (r) => r.serverCpuUsPerRequest,
+    );
     process.stdout.write(
-      `Target: token endpoint ≥ 2× oidc-provider with ES256 — ${x.toFixed(2)}× by req/s${cpu}: ${x >= 2 ? 'met' : 'NOT met'}.\n`,
+      `Target: token endpoint ≥ 2× oidc-provider with ES256 — ${x.toFixed(2)}× by req/s` +
+        (cpu !== undefined ? `; by server CPU per request ${cpu.toFixed(2)}×` : '') +
+        ` (medians of ${rounds.length} round${rounds.length > 1 ? 's' : ''}): ${x >= 2 ? 'met' : 'NOT met'}.\n`,
     );
   }
 }
 
-// ---------------------------------------------------------------- main
-
-async function main(): Promise<boolean> {
-  const filters = process.argv.slice(2).filter((a) => !a.startsWith('-'));
-  if (process.argv.includes('--help') || process.argv.includes('-h')) {
-    process.stdout.write(
-      `usage: npm run bench [-- filter…]   (a case runs when its name contains any filter; =name: exactly)\n` +
-        `cases: ${CASES.map((c) => c.name).join(', ')}\n` +
-        `env: BENCH_DURATION=s BENCH_WARMUP=s BENCH_CONNECTIONS=n BENCH_CPU_PROF=dir BENCH_JSON=file\n` +
-        `     BENCH_ABLATE=insert,client,scopes,sign (what-if runs; see docs/performance.md)\n`,
-    );
-    return true;
-  }
-  const selected = CASES.filter(
-    (c) =>
-      filters.length === 0 ||
-      filters.some((f) => (f.startsWith('=') ? c.name === f.slice(1) : c.name.includes(f))),
-  );
-  if (selected.length === 0) {
-    throw new UsageError(
-      `no case matches ${filters.join(', ')}; cases: ${CASES.map((c) => c.name).join(', ')}`,
-    );
-  }
-  const cpuList = cpus();
-  process.stdout.write(
-    [
-      'Portcullis benchmark',
-      `  node ${process.version}, ${platform()} ${release()}`,
-      `  CPU  ${cpuList[0]?.model ?? 'unknown'} × ${cpuList.length} logical, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, load avg ${loadavg()
-        .map((l) => l.toFixed(2))
-        .join(' ')}`,
-      `  fastify ${packageVersion('fastify')}, oidc-provider ${packageVersion('oidc-provider')}, autocannon ${packageVersion('autocannon')}, jose ${packageVersion('jose')}`,
-      `  load: autocannon in this process → 127.0.0.1, ${CONNECTIONS} connections, pipelining ${PIPELINING}, ${WARMUP} s warm-up + ${DURATION} s per case`,
-      `  token requests: grant_type=client_credentials&scope=${TOKEN_SCOPE}, client_secret_basic`,
-      CPU_PROF_DIR ? `  server children run with --cpu-prof → ${CPU_PROF_DIR}` : '',
-      ABLATE
-        ? `  WHAT-IF RUN (BENCH_ABLATE=${ABLATE}): Portcullis servers have work switched off; not product figures`
-        : '',
-      '',
-    ]
-      .filter((l, i, all) => l !== '' || i === all.length - 1)
-      .join('\n') + '\n',
-  );
-  if (CPU_PROF_DIR) mkdirSync(CPU_PROF_DIR, { recursive: true });
-
+/** Every selected case once: each server started, its cases run, and stopped. */
+async function runRound(
+  selected: CaseDefinition[],
+  serverOrder: ServerId[],
+  round: number,
+): Promise<CaseResult[]> {
   const results: CaseResult[] = [];
-  const serverOrder = [...new Set(selected.map((c) => c.server))];
   for (const serverId of serverOrder) {
     const spec = SERVERS[serverId];
-    process.stdout.write(`[${serverId}]\n`);
+    process.stdout.write(`[round ${round}/${ROUNDS}] [${serverId}]\n`);
     let server: ServerChild | undefined;
     try {
       server = await startServerChild({
@@ -469,7 +436,7 @@ async function main(): Promise<boolean> {
         cwd: ROOT,
         nodeFlags: CPU_PROF_DIR
           ? // One directory per server: the tsx loader thread writes a profile of its own.
-            ['--cpu-prof', `--cpu-prof-dir=${join(CPU_PROF_DIR, serverId)}`]
+            ['--cpu-prof', `--cpu-prof-dir=${join(CPU_PROF_DIR, `${serverId}-round${round}`)}`]
           : [],
       });
       for (const definition of selected.filter((c) => c.server === serverId)) {
@@ -497,7 +464,65 @@ async function main(): Promise<boolean> {
     }
   }
 
-  report(results);
+  return results;
+}
+
+// ---------------------------------------------------------------- main
+
+async function main(): Promise<boolean> {
+  const filters = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+  if (process.argv.includes('--help') || process.argv.includes('-h')) {
+    process.stdout.write(
+      `usage: npm run bench [-- filter…]   (a case runs when its name contains any filter; =name: exactly)\n` +
+        `cases: ${CASES.map((c) => c.name).join(', ')}\n` +
+        `env: BENCH_DURATION=s BENCH_WARMUP=s BENCH_CONNECTIONS=n BENCH_ROUNDS=n BENCH_CPU_PROF=dir\n` +
+        `     BENCH_JSON=file\n` +
+        `     BENCH_ABLATE=insert,client,scopes,sign (what-if runs; see docs/performance.md)\n`,
+    );
+    return true;
+  }
+  const selected = CASES.filter(
+    (c) =>
+      filters.length === 0 ||
+      filters.some((f) => (f.startsWith('=') ? c.name === f.slice(1) : c.name.includes(f))),
+  );
+  if (selected.length === 0) {
+    throw new UsageError(
+      `no case matches ${filters.join(', ')}; cases: ${CASES.map((c) => c.name).join(', ')}`,
+    );
+  }
+  const cpuList = cpus();
+  process.stdout.write(
+    [
+      'Portcullis benchmark',
+      `  node ${process.version}, ${platform()} ${release()}`,
+      `  CPU  ${cpuList[0]?.model ?? 'unknown'} × ${cpuList.length} logical, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, load avg ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')}`,
+      `  fastify ${packageVersion('fastify')}, oidc-provider ${packageVersion('oidc-provider')}, autocannon ${packageVersion('autocannon')}, jose ${packageVersion('jose')}`,
+      `  load: autocannon in this process → 127.0.0.1, ${CONNECTIONS} connections, pipelining ${PIPELINING}, ${WARMUP} s warm-up + ${DURATION} s per case, ${ROUNDS} round(s)`,
+      `  token requests: grant_type=client_credentials&scope=${TOKEN_SCOPE}, client_secret_basic`,
+      CPU_PROF_DIR ? `  server children run with --cpu-prof → ${CPU_PROF_DIR}` : '',
+      ABLATE
+        ? `  WHAT-IF RUN (BENCH_ABLATE=${ABLATE}): Portcullis servers have work switched off; not product figures`
+        : '',
+      '',
+    ]
+      .filter((l, i, all) => l !== '' || i === all.length - 1)
+      .join('\n') + '\n',
+  );
+  if (CPU_PROF_DIR) mkdirSync(CPU_PROF_DIR, { recursive: true });
+
+  const rounds: CaseResult[][] = [];
+  const serverOrder = [...new Set(selected.map((c) => c.server))];
+  for (let round = 1; round <= ROUNDS; round++) {
+    rounds.push(await runRound(selected, serverOrder, round));
+  }
+  const results = selected.map((definition) =>
+    combineRounds(rounds.map((round) => round.find((r) => r.name === definition.name)!)),
+  );
+
+  report(results, rounds);
   if (JSON_OUT) {
     writeFileSync(
       JSON_OUT,
@@ -508,12 +533,14 @@ async function main(): Promise<boolean> {
           cpu: cpuList[0]?.model,
           cores: cpuList.length,
           settings: {
+            rounds: ROUNDS,
             duration: DURATION,
             warmup: WARMUP,
             connections: CONNECTIONS,
             pipelining: PIPELINING,
           },
           results,
+          rounds,
         },
         null,
         2,
