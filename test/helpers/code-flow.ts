@@ -4,10 +4,15 @@ import { InjectBrowser, basic, pkcePair, postForm } from './oauth-inject.js';
 export const REDIRECT = 'https://app.example.com/callback';
 
 /** A confidential code client, a user, and a fresh authorization code obtained through the pages. */
-export async function obtainCode(server: TestServer, scope = 'openid offline_access') {
+export async function obtainCode(
+  server: TestServer,
+  scope = 'openid offline_access',
+  clientOptions: { skipConsent?: boolean } = {},
+) {
   const { client, secret } = await server.createClient({
     kind: 'authorization_code',
     redirectUris: [REDIRECT],
+    ...clientOptions,
   });
   const user = await server.createUser();
   const { verifier, challenge } = pkcePair();

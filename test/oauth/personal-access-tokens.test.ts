@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { decodeJwt } from 'jose';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { basic, postForm } from '../helpers/oauth-inject.js';
+import { obtainCode } from '../helpers/code-flow.js';
 
 describe('personal access tokens', () => {
   let server: TestServer;
@@ -20,11 +21,15 @@ describe('personal access tokens', () => {
       { grant_type: 'password', username: user.email, password: user.password },
       { authorization: basic(client.id, secret!) },
     );
-    return { user, auth: { authorization: `Bearer ${login.json().access_token}` } };
+    return {
+      user,
+      auth: { authorization: `Bearer ${login.json().access_token}` },
+      clientAuth: basic(client.id, secret!),
+    };
   }
 
   test('a user creates a named long-lived token (shown once), lists it and revokes it', async () => {
-    const { user, auth } = await signedInUser();
+    const { user, auth, clientAuth } = await signedInUser();
     const created = await server.app.inject({
       method: 'POST',
       url: '/oauth/personal-access-tokens',
@@ -48,12 +53,15 @@ describe('personal access tokens', () => {
       'the token is never shown again',
     );
 
-    // The PAT itself works as a bearer token.
-    const viaPat = await server.app.inject({
-      url: '/oauth/personal-access-tokens',
-      headers: { authorization: `Bearer ${body.access_token}` },
-    });
-    assert.equal(viaPat.statusCode, 200);
+    // The PAT itself is an access token of the user.
+    const introspected = await postForm(
+      server.app,
+      '/oauth/introspect',
+      { token: body.access_token },
+      { authorization: clientAuth },
+    );
+    assert.equal(introspected.json().active, true);
+    assert.equal(introspected.json().sub, user.id);
 
     const revoked = await server.app.inject({
       method: 'DELETE',
@@ -65,12 +73,73 @@ describe('personal access tokens', () => {
       (await server.app.inject({ url: '/oauth/personal-access-tokens', headers: auth })).json(),
       [],
     );
-    const dead = await server.app.inject({
+    const dead = await postForm(
+      server.app,
+      '/oauth/introspect',
+      { token: body.access_token },
+      { authorization: clientAuth },
+    );
+    assert.deepEqual(dead.json(), { active: false });
+  });
+
+  test('only a first-party sign-in manages them: a third-party app’s token and a personal access token get 403', async () => {
+    // A third-party app the user consented to for `openid` only.
+    const thirdParty = await obtainCode(server, 'openid');
+    const thirdPartyToken = (await thirdParty.exchange()).json().access_token as string;
+    const asThirdParty = { authorization: `Bearer ${thirdPartyToken}` };
+    const escalation = await server.app.inject({
+      method: 'POST',
       url: '/oauth/personal-access-tokens',
-      headers: { authorization: `Bearer ${body.access_token}` },
+      headers: asThirdParty,
+      payload: { name: 'escalate', scopes: ['users:read', 'users:write'] },
     });
-    assert.equal(dead.statusCode, 401);
-    assert.match(String(dead.headers['www-authenticate']), /^Bearer error="invalid_token"/);
+    assert.equal(escalation.statusCode, 403);
+    assert.equal(escalation.json().error, 'insufficient_scope');
+    assert.match(
+      String(escalation.headers['www-authenticate']),
+      /^Bearer error="insufficient_scope"/,
+    );
+    assert.equal(
+      (await server.app.inject({ url: '/oauth/personal-access-tokens', headers: asThirdParty }))
+        .statusCode,
+      403,
+    );
+
+    // A first-party app (no consent screen) signs the user in through the same pages: allowed.
+    const firstParty = await obtainCode(server, 'openid', { skipConsent: true });
+    const firstPartyToken = (await firstParty.exchange()).json().access_token as string;
+    const created = await server.app.inject({
+      method: 'POST',
+      url: '/oauth/personal-access-tokens',
+      headers: { authorization: `Bearer ${firstPartyToken}` },
+      payload: { name: 'from the dashboard', scopes: ['users:read'] },
+    });
+    assert.equal(created.statusCode, 201);
+
+    // The personal access token cannot mint, list or revoke personal access tokens.
+    const asPat = { authorization: `Bearer ${created.json().access_token}` };
+    const minted = await server.app.inject({
+      method: 'POST',
+      url: '/oauth/personal-access-tokens',
+      headers: asPat,
+      payload: { name: 'another' },
+    });
+    assert.equal(minted.statusCode, 403);
+    assert.equal(
+      (await server.app.inject({ url: '/oauth/personal-access-tokens', headers: asPat }))
+        .statusCode,
+      403,
+    );
+    assert.equal(
+      (
+        await server.app.inject({
+          method: 'DELETE',
+          url: `/oauth/personal-access-tokens/${created.json().token.id}`,
+          headers: asPat,
+        })
+      ).statusCode,
+      403,
+    );
   });
 
   test('a user cannot revoke someone else’s token', async () => {

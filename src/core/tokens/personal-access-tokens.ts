@@ -5,6 +5,7 @@ import { OAuthError, invalidRequest } from '../oauth/errors.js';
 import { resolveRequestedScopes } from '../scopes/resolve-scopes.js';
 import type { AccessTokenRecord } from './access-token-record.js';
 import { issueAccessToken } from './issue-access-token.js';
+import { verifyAccessToken } from './verify-access-token.js';
 
 export const PERSONAL_ACCESS_CLIENT_NAME = 'Personal Access Client';
 
@@ -16,6 +17,33 @@ export async function ensurePersonalAccessClient(ctx: CoreContext): Promise<Clie
   if (existing) return existing;
   return (await createClient(ctx, { name: PERSONAL_ACCESS_CLIENT_NAME, kind: 'personal_access' }))
     .client;
+}
+
+/**
+ * The user an access token lets manage personal access tokens (Passport does this from the
+ * first-party web session). Only a user's own sign-in to a first-party app qualifies: a token
+ * of a password client or of a client marked first-party. A third-party app's token, which the
+ * user consented to for a few scopes, must not mint a year-long token with every scope, and a
+ * personal access token must not mint further ones.
+ * @throws OAuthError invalid_token (401) for a missing, dead or client-only token;
+ *   insufficient_scope (403) for a third-party or personal access token.
+ */
+export async function personalAccessTokenOwner(
+  ctx: CoreContext,
+  accessToken: string | undefined,
+): Promise<string> {
+  const active = accessToken ? await verifyAccessToken(ctx, accessToken) : undefined;
+  if (!active?.record.userId)
+    throw new OAuthError('invalid_token', 'a user access token is required');
+  const client = await ctx.repos.clients.findById(active.record.clientId);
+  const firstParty = client && (client.kind === 'password' || client.skipConsent);
+  if (active.record.kind === 'personal' || !firstParty) {
+    throw new OAuthError(
+      'insufficient_scope',
+      'personal access tokens are managed only with a sign-in to a first-party app',
+    );
+  }
+  return active.record.userId;
 }
 
 export interface CreatedPersonalAccessToken {

@@ -1,10 +1,9 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { CoreContext } from '../../core/context.js';
-import { OAuthError } from '../../core/oauth/errors.js';
-import { verifyAccessToken } from '../../core/tokens/verify-access-token.js';
 import {
   createPersonalAccessToken,
   listPersonalAccessTokens,
+  personalAccessTokenOwner,
   revokePersonalAccessToken,
 } from '../../core/tokens/personal-access-tokens.js';
 import type { AccessTokenRecord } from '../../core/tokens/access-token-record.js';
@@ -31,20 +30,15 @@ const tokenViewSchema = {
 } as const;
 
 /**
- * Passport's personal access token routes, for the signed-in user (any of their access tokens
- * as Bearer): list, create (token shown once), revoke.
+ * Passport's personal access token routes, for the signed-in user (a Bearer token from a
+ * first-party app, see `personalAccessTokenOwner`): list, create (token shown once), revoke.
  */
 export async function personalAccessTokenRoutes(
   app: FastifyInstance,
   { ctx }: { ctx: CoreContext },
 ): Promise<void> {
-  const currentUser = async (request: FastifyRequest): Promise<string> => {
-    const token = bearerToken(request);
-    const active = token ? await verifyAccessToken(ctx, token) : undefined;
-    if (!active?.record.userId)
-      throw new OAuthError('invalid_token', 'a user access token is required');
-    return active.record.userId;
-  };
+  const currentUser = (request: FastifyRequest): Promise<string> =>
+    personalAccessTokenOwner(ctx, bearerToken(request));
   const common = { tags: ['personal access tokens'], security: [{ bearer: [] }] };
 
   app.get(
@@ -116,6 +110,7 @@ export async function personalAccessTokenRoutes(
       if (!(await revokePersonalAccessToken(ctx, userId, request.params.id))) {
         return reply
           .status(404)
+          .headers(NO_STORE)
           .send({ error: 'not_found', error_description: 'no such personal access token' });
       }
       return reply.status(204).send();
