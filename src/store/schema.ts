@@ -58,6 +58,7 @@ export interface AuthorizationCodesTable {
   auth_time: number;
   expires_at: number;
   consumed_at: number | null;
+  replayed_at: number | null;
   created_at: number;
 }
 

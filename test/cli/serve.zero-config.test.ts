@@ -75,7 +75,10 @@ describe('portcullis serve with zero configuration', () => {
     try {
       const first = runCli(['migrate', '--json'], { cwd });
       assert.equal(first.code, 0, first.stderr);
-      assert.deepEqual(JSON.parse(first.stdout).applied, ['001-oauth-foundation']);
+      assert.deepEqual(JSON.parse(first.stdout).applied, [
+        '001-oauth-foundation',
+        '002-authorization-code-replay',
+      ]);
       const second = runCli(['migrate', '--json'], { cwd });
       assert.deepEqual(JSON.parse(second.stdout).applied, []);
     } finally {

@@ -88,6 +88,23 @@ for (const dialect of await testDialects()) {
       assert.equal((await flow.refresh(first.refresh_token)).json().error, 'invalid_grant');
     });
 
+    test('a code exchanged twice at once: one success, and no token of the code stays live', async () => {
+      // The loser revokes the code's tokens while the winner may still be writing them.
+      for (let round = 0; round < 6; round++) {
+        const flow = await obtainCode(server);
+        const results = await Promise.all(
+          Array.from({ length: 2 + (round % 3) }, () => flow.exchange()),
+        );
+        const winners = results.filter((r) => r.statusCode === 200);
+        assert.equal(winners.length, 1, `round ${round}`);
+        for (const loser of results.filter((r) => r.statusCode !== 200))
+          assert.equal(loser.json().error, 'invalid_grant');
+        const won = winners[0]!.json();
+        assert.equal((await flow.introspect(won.access_token)).active, false, `round ${round}`);
+        assert.equal((await flow.introspect(won.refresh_token)).active, false, `round ${round}`);
+      }
+    });
+
     test('an expired code (60 s default) is refused', async () => {
       const flow = await obtainCode(server);
       server.clock.advance(61_000);

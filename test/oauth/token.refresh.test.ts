@@ -42,6 +42,23 @@ for (const dialect of await testDialects()) {
         assert.equal(loser.json().error, 'invalid_grant');
     });
 
+    test('a reuse racing the rotation leaves no token of the family live, whatever the interleaving', async () => {
+      // The losers revoke the family while the winner may still be writing its tokens.
+      for (let round = 0; round < 6; round++) {
+        const flow = await obtainCode(server);
+        const tokens = (await flow.exchange()).json();
+        const results = await Promise.all(
+          Array.from({ length: 2 + (round % 3) }, () => flow.refresh(tokens.refresh_token)),
+        );
+        const winners = results.filter((r) => r.statusCode === 200);
+        assert.equal(winners.length, 1);
+        const won = winners[0]!.json();
+        assert.equal((await flow.introspect(won.access_token)).active, false, `round ${round}`);
+        assert.equal((await flow.introspect(won.refresh_token)).active, false, `round ${round}`);
+        assert.equal((await flow.introspect(tokens.access_token)).active, false, `round ${round}`);
+      }
+    });
+
     test('a refresh may narrow scopes but never widen them', async () => {
       const flow = await obtainCode(server, 'openid email offline_access');
       const tokens = (await flow.exchange()).json();

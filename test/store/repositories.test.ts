@@ -114,6 +114,7 @@ const codeRow = (
   authTime: T - MINUTE,
   expiresAt: T + MINUTE,
   consumedAt: null,
+  replayedAt: null,
   createdAt: T,
   ...overrides,
 });
@@ -519,6 +520,16 @@ for (const dialect of await testDialects()) {
           'a losing consume does not move the consumption time',
         );
         assert.equal(await repos.authorizationCodes.consume(digest(), T), undefined);
+      });
+
+      test('markReplayed flags a code once and keeps the first time', async () => {
+        const user = await insertUser();
+        const client = await insertClient();
+        const code = codeRow(client.id, user.id);
+        await repos.authorizationCodes.insert(code);
+        await repos.authorizationCodes.markReplayed(code.id, T + 7);
+        await repos.authorizationCodes.markReplayed(code.id, T + 9);
+        assert.equal((await repos.authorizationCodes.findByDigest(code.digest))?.replayedAt, T + 7);
       });
 
       test('deleteExpired removes only codes that expired before the given time', async () => {

@@ -19,6 +19,7 @@ const toCode = (row: Selectable<AuthorizationCodesTable>): AuthorizationCode => 
   authTime: row.auth_time,
   expiresAt: row.expires_at,
   consumedAt: row.consumed_at,
+  replayedAt: row.replayed_at,
   createdAt: row.created_at,
 });
 
@@ -40,6 +41,7 @@ export function authorizationCodeRepository(db: Kysely<Database>): Authorization
           auth_time: code.authTime,
           expires_at: code.expiresAt,
           consumed_at: code.consumedAt,
+          replayed_at: code.replayedAt,
           created_at: code.createdAt,
         })
         .execute();
@@ -62,6 +64,14 @@ export function authorizationCodeRepository(db: Kysely<Database>): Authorization
         .where('digest', '=', digest)
         .executeTakeFirst();
       return row && toCode(row);
+    },
+    async markReplayed(id, now) {
+      await db
+        .updateTable('authorization_codes')
+        .set({ replayed_at: now })
+        .where('id', '=', id)
+        .where('replayed_at', 'is', null)
+        .execute();
     },
     async deleteExpired(before) {
       const result = await db

@@ -27,6 +27,7 @@ export async function issueAuthorizationCode(
     authTime: user.authTime,
     expiresAt: now + ctx.config.authorizationCodeTtlSeconds * 1000,
     consumedAt: null,
+    replayedAt: null,
     createdAt: now,
   });
   return buildRedirect(request.redirectUri, { code, state: request.state, iss: ctx.config.issuer });

@@ -28,12 +28,10 @@ export async function authorizationCodeGrant(
   }
   const record = await ctx.repos.authorizationCodes.consume(codeDigest, now);
   if (!record) {
-    await ctx.repos.accessTokens.revokeByAuthorizationCode(issued.id, now);
-    const families = await ctx.repos.refreshTokens.revokeFamiliesByAuthorizationCode(
-      issued.id,
-      now,
-    );
-    for (const family of families) await ctx.repos.accessTokens.revokeByRefreshFamily(family, now);
+    // Flag first, then revoke: an exchange racing this one checks the flag after writing its
+    // tokens, so whichever order the two run in, no token of this code stays live.
+    await ctx.repos.authorizationCodes.markReplayed(issued.id, now);
+    await revokeTokensOfCode(ctx, issued.id);
     throw invalidGrant('authorization code is invalid, expired or already used');
   }
   if (record.expiresAt <= now)
@@ -54,7 +52,7 @@ export async function authorizationCodeGrant(
   }
   const user = await ctx.repos.users.findById(record.userId);
   if (!user || user.disabledAt !== null) throw invalidGrant('the user is no longer active');
-  return issueTokenResponse(ctx, {
+  const response = await issueTokenResponse(ctx, {
     client,
     user,
     scopes: record.scopes,
@@ -62,4 +60,18 @@ export async function authorizationCodeGrant(
     nonce: record.nonce,
     authTime: record.authTime,
   });
+  // A replay that ran while these tokens were being written revoked only what existed then:
+  // finish its work. The response still goes out (one exchange wins), with dead tokens.
+  if ((await ctx.repos.authorizationCodes.findByDigest(codeDigest))?.replayedAt != null) {
+    await revokeTokensOfCode(ctx, record.id);
+  }
+  return response;
+}
+
+/** Revokes every token a code produced: its access tokens and refresh families. */
+async function revokeTokensOfCode(ctx: CoreContext, codeId: string): Promise<void> {
+  const now = ctx.clock.now();
+  await ctx.repos.accessTokens.revokeByAuthorizationCode(codeId, now);
+  const families = await ctx.repos.refreshTokens.revokeFamiliesByAuthorizationCode(codeId, now);
+  for (const family of families) await ctx.repos.accessTokens.revokeByRefreshFamily(family, now);
 }

@@ -45,11 +45,18 @@ export async function refreshTokenGrant(
     await revokeRefreshFamily(ctx, family.id);
     throw invalidGrant('the user is no longer active');
   }
-  return issueTokenResponse(ctx, {
+  const response = await issueTokenResponse(ctx, {
     client,
     user: user ?? null,
     scopes,
     family,
     authTime: family.authTime,
   });
+  // A reuse racing this rotation revokes the family first, then its access tokens: one that
+  // ran while this token was being written missed it. Finish its work; the response still
+  // goes out (one rotation wins), with dead tokens.
+  if ((await ctx.repos.refreshTokens.findFamily(family.id))?.revokedAt != null) {
+    await revokeRefreshFamily(ctx, family.id);
+  }
+  return response;
 }
