@@ -4,11 +4,14 @@ import { invalidClient, invalidRequest } from '../core/oauth/errors.js';
 
 function decodeBasicPart(value: string): string {
   // RFC 6749 §2.3.1: id and secret are form-urlencoded before Basic encoding.
+  let decoded: string;
   try {
-    return decodeURIComponent(value.replace(/\+/g, ' '));
+    decoded = decodeURIComponent(value.replace(/\+/g, ' '));
   } catch {
     throw invalidClient('malformed Basic credentials');
   }
+  if (decoded.includes('\0')) throw invalidClient('malformed Basic credentials');
+  return decoded;
 }
 
 /**

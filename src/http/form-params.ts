@@ -11,6 +11,8 @@ export function singleValued(input: unknown): Record<string, string | undefined>
     if (Array.isArray(value)) throw invalidRequest(`parameter ${key} was sent more than once`);
     if (value === undefined || value === null) continue;
     if (typeof value !== 'string') throw invalidRequest(`parameter ${key} must be a string`);
+    // No identifier, secret or name of ours contains NUL, and PostgreSQL text cannot hold it.
+    if (value.includes('\0')) throw invalidRequest(`parameter ${key} contains a NUL character`);
     // An empty value is treated as absent (RFC 6749 §3.1).
     if (value !== '') out[key] = value;
   }

@@ -15,7 +15,10 @@ export function renderError(
   if (error instanceof OAuthError) {
     if (error.code === 'invalid_client')
       reply.header('www-authenticate', 'Basic realm="portcullis"');
-    if (error.code === 'invalid_token' || error.code === 'insufficient_scope') {
+    if (error.missingCredentials) {
+      // RFC 6750 §3.1: a request with no credentials gets a challenge without an error code.
+      reply.header('www-authenticate', 'Bearer realm="portcullis"');
+    } else if (error.code === 'invalid_token' || error.code === 'insufficient_scope') {
       reply.header(
         'www-authenticate',
         `Bearer error="${error.code}", error_description="${error.description.replace(/"/g, "'")}"`,
@@ -50,6 +53,7 @@ export function renderError(
   }
   request.log.error({ err: error }, 'request failed');
   reply
+    .header('cache-control', 'no-store')
     .status(500)
     .send({ error: 'server_error', error_description: `internal error (request ${request.id})` });
 }

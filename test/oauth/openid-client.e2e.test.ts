@@ -8,7 +8,7 @@ import { FormBrowser } from '../helpers/browser-flow.js';
 const REDIRECT = 'https://app.example.com/callback';
 
 for (const dialect of await testDialects()) {
-  describe(`every grant end to end with openid-client ({dialect})`, () => {
+  describe(`every grant end to end with openid-client (${dialect})`, () => {
     let server: TestServer;
     before(async () => {
       server = await startTestServer({
@@ -147,13 +147,23 @@ for (const dialect of await testDialects()) {
       const tokens = await oidc.genericGrantRequest(config, 'password', {
         username: user.email,
         password: user.password,
-        scope: 'users:read',
+        scope: 'users:read email',
       });
       assert.ok(tokens.refresh_token);
       assert.equal(
         (await oidc.tokenIntrospection(config, tokens.access_token)).username,
         user.email,
       );
+      // Without the email scope, introspection does not reveal the user's email.
+      const narrow = await oidc.genericGrantRequest(config, 'password', {
+        username: user.email,
+        password: user.password,
+        scope: 'users:read',
+      });
+      const introspected = await oidc.tokenIntrospection(config, narrow.access_token);
+      assert.equal(introspected.active, true);
+      assert.equal(introspected.sub, user.id);
+      assert.equal(introspected.username, undefined);
       await assert.rejects(
         oidc.genericGrantRequest(config, 'password', {
           username: user.email,

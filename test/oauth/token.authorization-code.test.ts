@@ -6,7 +6,7 @@ import { REDIRECT, obtainCode } from '../helpers/code-flow.js';
 import { InjectBrowser, basic, pkcePair, postForm } from '../helpers/oauth-inject.js';
 
 for (const dialect of await testDialects()) {
-  describe(`authorization code exchange refusals ({dialect})`, () => {
+  describe(`authorization code exchange refusals (${dialect})`, () => {
     let server: TestServer;
     before(async () => {
       server = await startTestServer({ dialect });

@@ -5,7 +5,7 @@ import { testDialects } from '../helpers/dialects.js';
 import { obtainCode } from '../helpers/code-flow.js';
 
 for (const dialect of await testDialects()) {
-  describe(`refresh token rotation ({dialect})`, () => {
+  describe(`refresh token rotation (${dialect})`, () => {
     let server: TestServer;
     before(async () => {
       server = await startTestServer({ dialect });

@@ -50,14 +50,21 @@ export class OAuthError extends Error {
   readonly allowRedirect: boolean;
   /** Set when the caller is throttled: sent as `Retry-After` with status 429. */
   readonly retryAfterSeconds: number | undefined;
+  /** The request carried no token at all (RFC 6750 §3.1: challenge without an error code). */
+  readonly missingCredentials: boolean;
   constructor(
     readonly code: OAuthErrorCode,
     readonly description: string,
-    options: { allowRedirect?: boolean; retryAfterSeconds?: number } = {},
+    options: {
+      allowRedirect?: boolean;
+      retryAfterSeconds?: number;
+      missingCredentials?: boolean;
+    } = {},
   ) {
     super(`${code}: ${description}`);
     this.allowRedirect = options.allowRedirect ?? true;
     this.retryAfterSeconds = options.retryAfterSeconds;
+    this.missingCredentials = options.missingCredentials ?? false;
     this.status = options.retryAfterSeconds !== undefined ? 429 : STATUS[code];
   }
 

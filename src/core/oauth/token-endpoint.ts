@@ -27,7 +27,7 @@ export async function handleTokenRequest(
 ): Promise<TokenResponse> {
   const grantType = request.params.grant_type;
   if (!grantType) throw new OAuthError('invalid_request', 'grant_type is required');
-  const grant = GRANTS[grantType];
+  const grant = Object.hasOwn(GRANTS, grantType) ? GRANTS[grantType] : undefined;
   if (!grant)
     throw new OAuthError('unsupported_grant_type', `grant_type "${grantType}" is not supported`);
   if (!requireClientGrant(request.client, grantType)) {

@@ -60,7 +60,8 @@ async function introspectAccess(ctx: CoreContext, token: string): Promise<Intros
   for (const claim of ['roles', 'permissions', 'org', 'auth_time'] as const) {
     if (claims[claim] !== undefined) response[claim] = claims[claim];
   }
-  if (active.record.userId) {
+  // The email is the user's to share: only a token they granted `email` to reveals it.
+  if (active.record.userId && active.record.scopes.includes('email')) {
     const user = await ctx.repos.users.findById(active.record.userId);
     if (user) response.username = user.email;
   }
@@ -76,6 +77,11 @@ async function introspectRefresh(ctx: CoreContext, token: string): Promise<Intro
   if (!family || family.revokedAt !== null) return INACTIVE;
   const client = await ctx.repos.clients.findById(family.clientId);
   if (!client || client.revokedAt !== null) return INACTIVE;
+  if (family.userId) {
+    // The refresh grant refuses a disabled user's token; introspection must agree.
+    const user = await ctx.repos.users.findById(family.userId);
+    if (!user || user.disabledAt !== null) return INACTIVE;
+  }
   return {
     active: true,
     scope: formatScope(record.scopes),

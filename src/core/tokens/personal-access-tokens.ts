@@ -6,6 +6,7 @@ import { resolveRequestedScopes } from '../scopes/resolve-scopes.js';
 import type { AccessTokenRecord } from './access-token-record.js';
 import { issueAccessToken } from './issue-access-token.js';
 import { verifyAccessToken } from './verify-access-token.js';
+import { isId } from '../ids.js';
 
 export const PERSONAL_ACCESS_CLIENT_NAME = 'Personal Access Client';
 
@@ -32,7 +33,12 @@ export async function personalAccessTokenOwner(
   ctx: CoreContext,
   accessToken: string | undefined,
 ): Promise<string> {
-  const active = accessToken ? await verifyAccessToken(ctx, accessToken) : undefined;
+  if (!accessToken) {
+    throw new OAuthError('invalid_token', 'a user access token is required', {
+      missingCredentials: true,
+    });
+  }
+  const active = await verifyAccessToken(ctx, accessToken);
   if (!active?.record.userId)
     throw new OAuthError('invalid_token', 'a user access token is required');
   const client = await ctx.repos.clients.findById(active.record.clientId);
@@ -62,6 +68,8 @@ export async function createPersonalAccessToken(
 ): Promise<CreatedPersonalAccessToken> {
   const name = options.name.trim();
   if (!name || name.length > 200) throw invalidRequest('token name must be 1 to 200 characters');
+  if (/[\u0000-\u001f\u007f]/.test(name))
+    throw invalidRequest('token name must not contain control characters');
   const user = await ctx.repos.users.findById(options.userId);
   if (!user || user.disabledAt !== null) throw new OAuthError('invalid_request', 'user not found');
   const client = await ensurePersonalAccessClient(ctx);
@@ -92,6 +100,7 @@ export async function revokePersonalAccessToken(
   userId: string,
   jti: string,
 ): Promise<boolean> {
+  if (!isId(jti)) return false;
   const record = await ctx.repos.accessTokens.findByJti(jti);
   if (!record || record.kind !== 'personal' || record.userId !== userId) return false;
   return ctx.repos.accessTokens.revoke(jti, ctx.clock.now());

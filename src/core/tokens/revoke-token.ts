@@ -2,6 +2,7 @@ import { decodeJwt } from 'jose';
 import type { CoreContext } from '../context.js';
 import type { Client } from '../clients/client.js';
 import { digest } from '../secrets.js';
+import { isId } from '../ids.js';
 import { looksLikeJwt } from './verify-access-token.js';
 import { revokeRefreshFamily } from './refresh-tokens.js';
 
@@ -21,7 +22,7 @@ export async function revokeToken(ctx: CoreContext, client: Client, token: strin
     }
     // The signature is not checked: the record found by jti must match the caller, and a
     // forged token can only name a jti, which revokes nothing the caller does not own.
-    if (typeof jti !== 'string') return;
+    if (typeof jti !== 'string' || !isId(jti)) return;
     const record = await ctx.repos.accessTokens.findByJti(jti);
     if (record && record.clientId === client.id) await ctx.repos.accessTokens.revoke(jti, now);
     return;

@@ -12,7 +12,11 @@ export async function userInfo(
   ctx: CoreContext,
   accessToken: string | undefined,
 ): Promise<{ claims: Record<string, unknown>; clientId: string }> {
-  if (!accessToken) throw new OAuthError('invalid_token', 'a Bearer access token is required');
+  if (!accessToken) {
+    throw new OAuthError('invalid_token', 'a Bearer access token is required', {
+      missingCredentials: true,
+    });
+  }
   const active = await verifyAccessToken(ctx, accessToken);
   if (!active || !active.record.userId)
     throw new OAuthError('invalid_token', 'the access token is invalid');
