@@ -6,6 +6,7 @@ import { registerMigrate } from './commands/migrate.js';
 import { registerCreateClient } from './commands/create-client.js';
 import { registerCreateUser } from './commands/create-user.js';
 import { OAuthError } from '../core/oauth/errors.js';
+import { UsageError } from './open.js';
 
 const program = new Command('portcullis')
   .description('Portcullis: OAuth2 / OpenID Connect authorization server')
@@ -36,5 +37,5 @@ try {
     `portcullis: ${error instanceof ConfigError ? 'configuration error: ' : ''}${message}\n`,
   );
   if (debug && error instanceof Error && error.stack) process.stderr.write(error.stack + '\n');
-  process.exit(1);
+  process.exit(error instanceof UsageError ? 2 : 1);
 }

@@ -15,9 +15,9 @@ export async function withPortcullis<T>(
   }
 }
 
-/** A failed operation: printed as one line on stderr, exit code 1. */
-export class CliError extends Error {
-  override name = 'CliError';
+/** Bad usage (a required option missing): printed as one line on stderr, exit code 2. */
+export class UsageError extends Error {
+  override name = 'UsageError';
 }
 
 export function printJson(value: unknown): void {

@@ -55,7 +55,7 @@ describe('portcullis create and users:create (no TTY)', () => {
       assert.match(service.stdout, /shown only once/);
     }));
 
-  test('bad input: exit 1 with one line for a bad redirect URI, exit 2 for a bad option value', () =>
+  test('bad input: exit 1 with one line for a bad redirect URI, exit 2 for bad usage', () =>
     withDir((cwd) => {
       const badUri = runCli(['create', '--name=x', '--redirect=javascript:alert(1)'], { cwd });
       assert.equal(badUri.code, 1);
@@ -64,8 +64,11 @@ describe('portcullis create and users:create (no TTY)', () => {
       const badType = runCli(['create', '--name=x', '--type=magic'], { cwd });
       assert.equal(badType.code, 2);
       const noName = runCli(['create', '--type=client_credentials'], { cwd });
-      assert.equal(noName.code, 1);
-      assert.match(noName.stderr, /--name is required/);
+      assert.equal(noName.code, 2);
+      assert.equal(noName.stderr, 'portcullis: --name is required\n');
+      const noPassword = runCli(['users:create', '--email=ada@example.com'], { cwd });
+      assert.equal(noPassword.code, 2);
+      assert.match(noPassword.stderr, /--email and --password are required/);
     }));
 
   test('users:create makes a user; a duplicate email is refused', () =>

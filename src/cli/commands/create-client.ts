@@ -2,7 +2,7 @@ import { Command, Option } from 'commander';
 import { createClient } from '../../core/clients/create-client.js';
 import { CLIENT_KINDS, type Client, type ClientKind } from '../../core/clients/client.js';
 import { parseScope } from '../../core/scopes/match.js';
-import { CliError, printJson, withPortcullis } from '../open.js';
+import { UsageError, printJson, withPortcullis } from '../open.js';
 
 interface CreateOptions {
   name?: string;
@@ -59,7 +59,7 @@ Examples:
         : options.passwordClient
           ? 'password'
           : (options.type ?? 'authorization_code');
-      if (!options.name) throw new CliError('--name is required');
+      if (!options.name) throw new UsageError('--name is required');
       const created = await withPortcullis(command, (p) =>
         createClient(p.ctx, {
           name: options.name!,

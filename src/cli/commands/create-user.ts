@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { createUser } from '../../core/users/create-user.js';
-import { CliError, printJson, withPortcullis } from '../open.js';
+import { UsageError, printJson, withPortcullis } from '../open.js';
 
 export function registerCreateUser(program: Command): void {
   program
@@ -20,7 +20,8 @@ export function registerCreateUser(program: Command): void {
         command: Command,
       ) => {
         const password = options.password ?? process.env.PORTCULLIS_NEW_USER_PASSWORD;
-        if (!options.email || !password) throw new CliError('--email and --password are required');
+        if (!options.email || !password)
+          throw new UsageError('--email and --password are required');
         const user = await withPortcullis(command, (p) =>
           createUser(p.ctx, {
             email: options.email!,

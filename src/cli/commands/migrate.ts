@@ -8,6 +8,13 @@ export function registerMigrate(program: Command): void {
     .command('migrate')
     .description('Apply pending database migrations')
     .option('--json', 'print the result as JSON')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ portcullis migrate
+  $ DATABASE_URL=postgres://localhost/portcullis portcullis migrate --json`,
+    )
     .action(async (options: { json?: boolean }, command: Command) => {
       const config = loadCliConfig(command.optsWithGlobals<GlobalOptions>());
       const { db, location } = openDatabase(config.databaseUrl);
