@@ -55,6 +55,21 @@ describe('brute-force limits on password sign-in', () => {
     );
   });
 
+  test('password grant: a burst of parallel guesses gets no more password checks than the limit', async () => {
+    const { client, secret } = await server.createClient({ kind: 'password' });
+    const auth = basic(client.id, secret!);
+    const user = await server.createUser();
+    const burst = await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        passwordGrant(user.email, `guess ${i}`, auth, '198.51.100.77'),
+      ),
+    );
+    const checked = burst.filter((r) => r.statusCode === 400).length;
+    const refused = burst.filter((r) => r.statusCode === 429).length;
+    assert.equal(checked, 5, 'five guesses were checked');
+    assert.equal(refused, 25);
+  });
+
   test('login page: the sixth try shows a clear "too many attempts" page with 429', async () => {
     const { client } = await server.createClient({
       kind: 'authorization_code',

@@ -24,34 +24,42 @@ describe('login throttle (rate-limiter-flexible, memory)', () => {
 
   const ada = { email: 'ada@example.com', ip: '203.0.113.7' };
 
+  // Each reserve() is one try; a try that is not followed by succeeded() was a failure.
   test('five failures from one address lock that account there for the window, then it opens again', async () => {
     for (let i = 0; i < 5; i++) {
-      assert.equal(await throttle.wait(ada), 0, `attempt ${i + 1} allowed`);
-      await throttle.failed(ada);
+      assert.equal(await throttle.reserve(ada), 0, `attempt ${i + 1} allowed`);
     }
-    const wait = await throttle.wait(ada);
+    const wait = await throttle.reserve(ada);
     assert.ok(wait > 14 * 60_000 && wait <= 15 * 60_000, `blocked for the window, got ${wait} ms`);
     assert.equal(
-      await throttle.wait({ ...ada, ip: '198.51.100.1' }),
+      await throttle.reserve({ ...ada, ip: '198.51.100.1' }),
       0,
       'the user can still sign in from elsewhere',
     );
     mock.timers.tick(15 * 60_000 + 1);
-    assert.equal(await throttle.wait(ada), 0);
+    assert.equal(await throttle.reserve(ada), 0);
   });
 
   test('a success clears the account+address counter', async () => {
-    for (let i = 0; i < 4; i++) await throttle.failed(ada);
+    for (let i = 0; i < 4; i++) await throttle.reserve(ada);
+    assert.equal(await throttle.reserve(ada), 0);
     await throttle.succeeded(ada);
-    for (let i = 0; i < 4; i++) await throttle.failed(ada);
-    assert.equal(await throttle.wait(ada), 0);
+    for (let i = 0; i < 4; i++) await throttle.reserve(ada);
+    assert.equal(await throttle.reserve(ada), 0);
+  });
+
+  test('successes never count against the account or the address', async () => {
+    for (let i = 0; i < 150; i++) {
+      assert.equal(await throttle.reserve(ada), 0, `sign-in ${i + 1}`);
+      await throttle.succeeded(ada);
+    }
   });
 
   test('a guesser spread over many addresses is stopped per account', async () => {
-    for (let i = 0; i < 20; i++) await throttle.failed({ email: ada.email, ip: `10.0.0.${i}` });
-    assert.ok((await throttle.wait({ email: ada.email, ip: '10.0.1.1' })) > 0);
+    for (let i = 0; i < 20; i++) await throttle.reserve({ email: ada.email, ip: `10.0.0.${i}` });
+    assert.ok((await throttle.reserve({ email: ada.email, ip: '10.0.1.1' })) > 0);
     assert.equal(
-      await throttle.wait({ email: 'grace@example.com', ip: '10.0.1.1' }),
+      await throttle.reserve({ email: 'grace@example.com', ip: '10.0.1.1' }),
       0,
       'other accounts are unaffected',
     );
@@ -59,7 +67,22 @@ describe('login throttle (rate-limiter-flexible, memory)', () => {
 
   test('a sprayer trying many accounts from one address is stopped per address', async () => {
     for (let i = 0; i < 100; i++)
-      await throttle.failed({ email: `user${i}@example.com`, ip: ada.ip });
-    assert.ok((await throttle.wait({ email: 'fresh@example.com', ip: ada.ip })) > 0);
+      await throttle.reserve({ email: `user${i}@example.com`, ip: ada.ip });
+    assert.ok((await throttle.reserve({ email: 'fresh@example.com', ip: ada.ip })) > 0);
+  });
+
+  test('a burst of parallel tries gets exactly as many checks as the limit allows', async () => {
+    const waits = await Promise.all(Array.from({ length: 60 }, () => throttle.reserve(ada)));
+    assert.equal(waits.filter((w) => w === 0).length, 5);
+  });
+
+  test('refused tries count nowhere: hammering one address does not lock the account elsewhere', async () => {
+    for (let i = 0; i < 5; i++) await throttle.reserve(ada);
+    for (let i = 0; i < 50; i++) assert.ok((await throttle.reserve(ada)) > 0);
+    // 5 of the account's 20 tries are spent; the other 15 remain for other addresses.
+    for (let i = 0; i < 15; i++) {
+      assert.equal(await throttle.reserve({ email: ada.email, ip: `10.1.0.${i}` }), 0);
+    }
+    assert.ok((await throttle.reserve({ email: ada.email, ip: '10.1.1.1' })) > 0);
   });
 });

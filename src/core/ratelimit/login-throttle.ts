@@ -1,4 +1,4 @@
-import { RateLimiterMemory, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 
 /** One sign-in try: who it claims to be and where it comes from. */
 export interface LoginAttempt {
@@ -8,15 +8,20 @@ export interface LoginAttempt {
 }
 
 /**
- * Brute-force limits on password sign-in (login page and password grant). Failures are counted
+ * Brute-force limits on password sign-in (login page and password grant). Tries are counted
  * per account+IP (a forgetful user), per account (a distributed guesser) and per IP (a sprayer);
- * any exhausted counter blocks until its window ends.
+ * any exhausted counter blocks until its window ends. A try is counted before its password is
+ * checked, so a burst of parallel guesses cannot all slip past a counter that only failures
+ * would update; a success gives its point back.
  */
 export interface LoginThrottle {
-  /** Milliseconds until a sign-in may be attempted; 0 when it may be attempted now. */
-  wait(attempt: LoginAttempt): Promise<number>;
-  failed(attempt: LoginAttempt): Promise<void>;
-  /** A success clears the account+IP counter (not the others: they count attackers). */
+  /**
+   * Counts a try against every limit. Returns 0 when it may go ahead (its point stays spent
+   * unless `succeeded` follows), otherwise the milliseconds to wait; a refused try counts
+   * nowhere, so hammering one account from one address does not lock it everywhere.
+   */
+  reserve(attempt: LoginAttempt): Promise<number>;
+  /** The try succeeded: clears the account+IP counter and gives back the other two points. */
   succeeded(attempt: LoginAttempt): Promise<void>;
 }
 
@@ -58,23 +63,28 @@ export function createLoginThrottle(limiters: LoginLimiters): LoginThrottle {
     [limiters.ip, attempt.ip],
   ];
   return {
-    async wait(attempt) {
+    async reserve(attempt) {
+      const counters = keyed(attempt);
       let wait = 0;
-      for (const [limiter, key] of keyed(attempt)) {
-        const state = await limiter.get(key);
-        if (state && state.consumedPoints >= limiter.points)
-          wait = Math.max(wait, state.msBeforeNext);
+      for (const [limiter, key] of counters) {
+        try {
+          await limiter.consume(key);
+        } catch (rejection) {
+          // rate-limiter-flexible rejects with a RateLimiterRes when the counter is full, and
+          // with an Error when its store fails (which must not let the try through).
+          if (!(rejection instanceof RateLimiterRes)) throw rejection;
+          wait = Math.max(wait, rejection.msBeforeNext, 1);
+        }
+      }
+      if (wait > 0) {
+        for (const [limiter, key] of counters) await limiter.reward(key, 1);
       }
       return wait;
     },
-    async failed(attempt) {
-      for (const [limiter, key] of keyed(attempt)) {
-        // A rejection only means the counter was already full: the failure is still counted.
-        await limiter.consume(key).catch(() => undefined);
-      }
-    },
     async succeeded(attempt) {
       await limiters.pair.delete(`${attempt.email}|${attempt.ip}`);
+      await limiters.account.reward(attempt.email, 1);
+      await limiters.ip.reward(attempt.ip, 1);
     },
   };
 }

@@ -17,14 +17,12 @@ export async function signIn(
   credentials: { email: string; password: string; ip: string },
 ): Promise<SignInResult> {
   const attempt = { email: normalizeEmail(credentials.email), ip: credentials.ip };
-  const wait = await ctx.loginThrottle.wait(attempt);
+  const wait = await ctx.loginThrottle.reserve(attempt);
   if (wait > 0)
     return { ok: false, reason: 'throttled', retryAfterSeconds: Math.ceil(wait / 1000) };
   const user = await authenticateUser(ctx, credentials.email, credentials.password);
-  if (!user) {
-    await ctx.loginThrottle.failed(attempt);
-    return { ok: false, reason: 'invalid_credentials' };
-  }
+  // A failure keeps the point reserve() spent.
+  if (!user) return { ok: false, reason: 'invalid_credentials' };
   await ctx.loginThrottle.succeeded(attempt);
   return { ok: true, user };
 }
