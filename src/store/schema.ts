@@ -121,6 +121,7 @@ export interface LoginSessionsTable {
   digest: string;
   user_id: string;
   auth_time: number;
+  request_digest: string | null;
   expires_at: number;
   created_at: number;
 }

@@ -78,6 +78,7 @@ describe('portcullis serve with zero configuration', () => {
       assert.deepEqual(JSON.parse(first.stdout).applied, [
         '001-oauth-foundation',
         '002-authorization-code-replay',
+        '003-login-session-request',
       ]);
       const second = runCli(['migrate', '--json'], { cwd });
       assert.deepEqual(JSON.parse(second.stdout).applied, []);

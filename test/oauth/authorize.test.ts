@@ -97,6 +97,41 @@ describe('GET /oauth/authorize', () => {
     );
   });
 
+  test('error descriptions hold only the characters RFC 6749 §4.1.2.1 allows, whatever was sent', async () => {
+    const { browser, query } = await setup();
+    const response = await browser.get(query({ scope: 'openid "x\\y"\n\u{1F600}' }));
+    const location = new URL(response.headers.location as string);
+    assert.equal(location.searchParams.get('error'), 'invalid_scope');
+    const description = location.searchParams.get('error_description')!;
+    assert.match(description, /^[\x20\x21\x23-\x5B\x5D-\x7E]+$/, description);
+  });
+
+  test('the code is appended to a redirect URI with a query of its own, kept byte for byte', async () => {
+    const registered = 'https://app.example.com/callback?tenant=a%20b&x=1';
+    const { client } = await server.createClient({
+      kind: 'authorization_code',
+      redirectUris: [registered],
+      skipConsent: true,
+    });
+    const user = await server.createUser();
+    const location = await new InjectBrowser(server.app).authorize(
+      {
+        response_type: 'code',
+        client_id: client.id,
+        redirect_uri: registered,
+        scope: 'openid',
+        state: 's t',
+        code_challenge: pkcePair().challenge,
+        code_challenge_method: 'S256',
+      },
+      user.email,
+      user.password,
+    );
+    assert.ok(location.href.startsWith(`${registered}&code=`), location.href);
+    assert.equal(location.searchParams.get('state'), 's t');
+    assert.equal(location.searchParams.get('tenant'), 'a b');
+  });
+
   test('response_type other than code is unsupported_response_type', async () => {
     const { browser, query } = await setup();
     const response = await browser.get(query({ response_type: 'token' }));
@@ -258,6 +293,98 @@ describe('max_age and prompt=login', () => {
     assert.match(page.body, /name="password"/);
     const after = await browser.login(page, user.email, user.password);
     assert.equal(after.statusCode, 303);
+  });
+
+  // Someone at a browser with an old session takes the CSRF token from any page and posts
+  // `approve` for a request whose client asked for a new sign-in.
+  for (const [label, extra, wait] of [
+    ['prompt=login', { prompt: 'login' }, 0],
+    ['max_age', { max_age: '60' }, 10 * 60_000],
+  ] as const) {
+    test(`posting approve with an old session does not skip the sign-in ${label} asks for`, async () => {
+      const { client } = await server.createClient({
+        kind: 'authorization_code',
+        redirectUris: [REDIRECT],
+      });
+      const user = await server.createUser();
+      const browser = new InjectBrowser(server.app);
+      const base = {
+        response_type: 'code',
+        client_id: client.id,
+        redirect_uri: REDIRECT,
+        scope: 'openid',
+        code_challenge: pkcePair().challenge,
+        code_challenge_method: 'S256',
+      };
+      await browser.authorize(base, user.email, user.password);
+      server.clock.advance(wait);
+      const demanding = { ...base, ...extra, code_challenge: pkcePair().challenge, state: 's2' };
+      const page = await browser.get(`/oauth/authorize?${new URLSearchParams(demanding)}`);
+      assert.match(page.body, /name="password"/, 'the request asks for a sign-in');
+      const forged = await browser.post('/oauth/authorize', {
+        ...demanding,
+        csrf_token: browser.cookies.portcullis_csrf!,
+        portcullis_action: 'approve',
+      });
+      assert.equal(forged.statusCode, 200, 'no code is issued');
+      assert.match(forged.body, /name="password"/, 'the login page again');
+    });
+  }
+
+  test('a sign-in made for a request that also needs consent carries through the consent post', async () => {
+    const { client } = await server.createClient({
+      kind: 'authorization_code',
+      redirectUris: [REDIRECT],
+    });
+    const user = await server.createUser();
+    const browser = new InjectBrowser(server.app);
+    const query = {
+      response_type: 'code',
+      client_id: client.id,
+      redirect_uri: REDIRECT,
+      scope: 'openid',
+      code_challenge: pkcePair().challenge,
+      code_challenge_method: 'S256',
+      prompt: 'login consent',
+      max_age: '0',
+    };
+    const login = await browser.get(`/oauth/authorize?${new URLSearchParams(query)}`);
+    const consent = await browser.login(login, user.email, user.password);
+    assert.match(consent.body, /portcullis_action/, 'the consent page');
+    const approved = await browser.decide(consent, 'approve');
+    assert.equal(approved.statusCode, 303);
+    assert.ok(new URL(approved.headers.location as string).searchParams.get('code'));
+  });
+
+  test('signing in again ends the browser’s previous session', async () => {
+    const { client } = await server.createClient({
+      kind: 'authorization_code',
+      redirectUris: [REDIRECT],
+      skipConsent: true,
+    });
+    const user = await server.createUser();
+    const browser = new InjectBrowser(server.app);
+    const base = {
+      response_type: 'code',
+      client_id: client.id,
+      redirect_uri: REDIRECT,
+      scope: 'openid',
+      code_challenge: pkcePair().challenge,
+      code_challenge_method: 'S256',
+    };
+    await browser.authorize(base, user.email, user.password);
+    const oldCookie = browser.cookies.portcullis_session!;
+    await browser.authorize({ ...base, prompt: 'login' }, user.email, user.password);
+    assert.notEqual(browser.cookies.portcullis_session, oldCookie);
+    const withOld = await server.app.inject({
+      url: `/oauth/authorize?${new URLSearchParams({ ...base, prompt: 'none' })}`,
+      cookies: { portcullis_session: oldCookie },
+    });
+    assert.equal(withOld.statusCode, 303);
+    assert.equal(
+      new URL(withOld.headers.location as string).searchParams.get('error'),
+      'login_required',
+    );
   });
 });
 

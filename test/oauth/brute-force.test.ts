@@ -70,6 +70,21 @@ describe('brute-force limits on password sign-in', () => {
     assert.equal(refused, 25);
   });
 
+  test('password grant: a burst of parallel correct sign-ins all succeed', async () => {
+    const { client, secret } = await server.createClient({ kind: 'password' });
+    const auth = basic(client.id, secret!);
+    const user = await server.createUser();
+    const burst = await Promise.all(
+      Array.from({ length: 15 }, () =>
+        passwordGrant(user.email, user.password, auth, '198.51.100.78'),
+      ),
+    );
+    assert.deepEqual(
+      burst.map((r) => r.statusCode),
+      burst.map(() => 200),
+    );
+  });
+
   test('login page: the sixth try shows a clear "too many attempts" page with 429', async () => {
     const { client } = await server.createClient({
       kind: 'authorization_code',

@@ -189,6 +189,7 @@ const sessionRow = (userId: string, overrides: Partial<LoginSession> = {}): Logi
   digest: digest(),
   userId,
   authTime: T,
+  requestDigest: digest(),
   expiresAt: T + 12 * 60 * MINUTE,
   createdAt: T,
   ...overrides,

@@ -40,6 +40,17 @@ const STATUS: Record<OAuthErrorCode, number> = {
 export const OAUTH_ERROR_CODES = Object.keys(STATUS) as OAuthErrorCode[];
 
 /**
+ * RFC 6749 §5.2 allows only printable ASCII without `"` and `\\` in `error_description`; our
+ * messages quote what the client sent, which may hold anything.
+ */
+function describable(text: string): string {
+  return text
+    .replace(/"/g, "'")
+    .replace(/\\/g, '/')
+    .replace(/[^\x20-\x7e]/g, '?');
+}
+
+/**
  * An OAuth failure with its RFC code. Core throws it; the HTTP face renders it as
  * `{error, error_description}` or, on /authorize, as a redirect or an error page.
  */
@@ -52,9 +63,10 @@ export class OAuthError extends Error {
   readonly retryAfterSeconds: number | undefined;
   /** The request carried no token at all (RFC 6750 §3.1: challenge without an error code). */
   readonly missingCredentials: boolean;
+  readonly description: string;
   constructor(
     readonly code: OAuthErrorCode,
-    readonly description: string,
+    description: string,
     options: {
       allowRedirect?: boolean;
       retryAfterSeconds?: number;
@@ -62,6 +74,7 @@ export class OAuthError extends Error {
     } = {},
   ) {
     super(`${code}: ${description}`);
+    this.description = describable(description);
     this.allowRedirect = options.allowRedirect ?? true;
     this.retryAfterSeconds = options.retryAfterSeconds;
     this.missingCredentials = options.missingCredentials ?? false;

@@ -1,4 +1,5 @@
 import { RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { TriesInFlight } from './tries-in-flight.js';
 
 /** One sign-in try: who it claims to be and where it comes from. */
 export interface LoginAttempt {
@@ -16,13 +17,15 @@ export interface LoginAttempt {
  */
 export interface LoginThrottle {
   /**
-   * Counts a try against every limit. Returns 0 when it may go ahead (its point stays spent
-   * unless `succeeded` follows), otherwise the milliseconds to wait; a refused try counts
-   * nowhere, so hammering one account from one address does not lock it everywhere.
+   * Counts a try against every limit. Returns 0 when it may go ahead, and then `succeeded` or
+   * `failed` must follow; otherwise the milliseconds to wait. A refused try counts nowhere, so
+   * hammering one account from one address does not lock it everywhere.
    */
   reserve(attempt: LoginAttempt): Promise<number>;
   /** The try succeeded: clears the account+IP counter and gives back the other two points. */
   succeeded(attempt: LoginAttempt): Promise<void>;
+  /** The try failed: its point stays spent. */
+  failed(attempt: LoginAttempt): void;
 }
 
 export interface LoginThrottlePolicy {
@@ -62,29 +65,50 @@ export function createLoginThrottle(limiters: LoginLimiters): LoginThrottle {
     [limiters.account, attempt.email],
     [limiters.ip, attempt.ip],
   ];
+  const inFlight = new TriesInFlight();
+  /** One point on every counter, all or nothing: the wait when any counter is full, else 0. */
+  const consumeAll = async (attempt: LoginAttempt): Promise<number> => {
+    const counters = keyed(attempt);
+    let wait = 0;
+    for (const [limiter, key] of counters) {
+      try {
+        await limiter.consume(key);
+      } catch (rejection) {
+        // rate-limiter-flexible rejects with a RateLimiterRes when the counter is full, and
+        // with an Error when its store fails (which must not let the try through).
+        if (!(rejection instanceof RateLimiterRes)) throw rejection;
+        wait = Math.max(wait, rejection.msBeforeNext, 1);
+      }
+    }
+    if (wait > 0) {
+      for (const [limiter, key] of counters) await limiter.reward(key, 1);
+    }
+    return wait;
+  };
   return {
     async reserve(attempt) {
-      const counters = keyed(attempt);
-      let wait = 0;
-      for (const [limiter, key] of counters) {
-        try {
-          await limiter.consume(key);
-        } catch (rejection) {
-          // rate-limiter-flexible rejects with a RateLimiterRes when the counter is full, and
-          // with an Error when its store fails (which must not let the try through).
-          if (!(rejection instanceof RateLimiterRes)) throw rejection;
-          wait = Math.max(wait, rejection.msBeforeNext, 1);
+      for (;;) {
+        const wait = await consumeAll(attempt);
+        if (wait === 0) {
+          inFlight.begin(attempt.email);
+          return 0;
         }
+        // Tries of this account still being checked here may give their points back.
+        if (inFlight.held(attempt.email) === 0) return wait;
+        await inFlight.nextSettle(attempt.email);
       }
-      if (wait > 0) {
-        for (const [limiter, key] of counters) await limiter.reward(key, 1);
-      }
-      return wait;
     },
     async succeeded(attempt) {
-      await limiters.pair.delete(`${attempt.email}|${attempt.ip}`);
-      await limiters.account.reward(attempt.email, 1);
-      await limiters.ip.reward(attempt.ip, 1);
+      try {
+        await limiters.pair.delete(`${attempt.email}|${attempt.ip}`);
+        await limiters.account.reward(attempt.email, 1);
+        await limiters.ip.reward(attempt.ip, 1);
+      } finally {
+        inFlight.settle(attempt.email);
+      }
+    },
+    failed(attempt) {
+      inFlight.settle(attempt.email);
     },
   };
 }

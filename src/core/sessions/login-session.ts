@@ -4,6 +4,12 @@ export interface LoginSession {
   digest: string;
   userId: string;
   authTime: number;
+  /**
+   * Digest of the authorization request this sign-in was made for (see
+   * `authorizationRequestDigest`): that request's `prompt=login` and `max_age` are satisfied by
+   * it, through every later form post of the same request, and no other request's are.
+   */
+  requestDigest: string | null;
   expiresAt: number;
   createdAt: number;
 }

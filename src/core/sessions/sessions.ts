@@ -7,6 +7,7 @@ import type { LoginSession } from './login-session.js';
 export async function startLoginSession(
   ctx: CoreContext,
   userId: string,
+  options: { requestDigest?: string } = {},
 ): Promise<{ cookie: string; session: LoginSession }> {
   const cookie = newSecret();
   const now = ctx.clock.now();
@@ -15,6 +16,7 @@ export async function startLoginSession(
     digest: digest(cookie),
     userId,
     authTime: now,
+    requestDigest: options.requestDigest ?? null,
     expiresAt: now + ctx.config.loginSessionHours * 3_600_000,
     createdAt: now,
   };

@@ -20,9 +20,14 @@ export async function signIn(
   const wait = await ctx.loginThrottle.reserve(attempt);
   if (wait > 0)
     return { ok: false, reason: 'throttled', retryAfterSeconds: Math.ceil(wait / 1000) };
-  const user = await authenticateUser(ctx, credentials.email, credentials.password);
-  // A failure keeps the point reserve() spent.
+  let user: User | undefined;
+  try {
+    user = await authenticateUser(ctx, credentials.email, credentials.password);
+  } finally {
+    // Settled on every path (a fault included), or tries waiting on this one would hang.
+    if (user) await ctx.loginThrottle.succeeded(attempt);
+    else ctx.loginThrottle.failed(attempt);
+  }
   if (!user) return { ok: false, reason: 'invalid_credentials' };
-  await ctx.loginThrottle.succeeded(attempt);
   return { ok: true, user };
 }

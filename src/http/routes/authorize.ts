@@ -1,7 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { CoreContext } from '../../core/context.js';
 import { validateAuthorizationRequest } from '../../core/oauth/authorize/validate-request.js';
-import { decideAuthorization } from '../../core/oauth/authorize/decide.js';
+import { decideAuthorization, needsSignIn } from '../../core/oauth/authorize/decide.js';
+import { authorizationRequestDigest } from '../../core/oauth/authorize/request-digest.js';
 import { buildRedirect, issueAuthorizationCode } from '../../core/oauth/authorize/issue-code.js';
 import type { AuthorizationRequest } from '../../core/oauth/authorize/authorization-request.js';
 import { grantConsent } from '../../core/consents/grant-consent.js';
@@ -46,7 +47,6 @@ export async function authorizeRoutes(
     }
     const authz = validated.request;
     let session = await findLoginSession(ctx, request.cookies[SESSION_COOKIE]);
-    let freshLogin = false;
 
     if (request.method === 'POST') {
       if (!csrfValid(request, form.csrf_token)) {
@@ -79,7 +79,12 @@ export async function authorizeRoutes(
             401,
           );
         }
-        const started = await startLoginSession(ctx, result.user.id);
+        // The browser's previous session (another user, or the same one signing in again)
+        // ends here: one browser, one session.
+        if (session) await ctx.repos.loginSessions.delete(session.id);
+        const started = await startLoginSession(ctx, result.user.id, {
+          requestDigest: authorizationRequestDigest(authz),
+        });
         reply.setCookie(SESSION_COOKIE, started.cookie, {
           path: cookiePath,
           httpOnly: true,
@@ -88,7 +93,6 @@ export async function authorizeRoutes(
           maxAge: ctx.config.loginSessionHours * 3600,
         });
         session = started.session;
-        freshLogin = true;
       } else if (form.portcullis_action === 'deny' && session) {
         return redirectError(
           reply,
@@ -96,7 +100,13 @@ export async function authorizeRoutes(
           new OAuthError('access_denied', 'the user denied the request'),
           authz.state,
         );
-      } else if (form.portcullis_action === 'approve' && session) {
+      } else if (
+        form.portcullis_action === 'approve' &&
+        session &&
+        !needsSignIn(ctx, authz, session)
+      ) {
+        // Only a session that may serve this request approves it: posting `approve` with an
+        // old session must not skip the sign-in that prompt=login or max_age asks for.
         await grantConsent(ctx, session.userId, authz.client.id, authz.scopes);
         return issue(reply, authz, session);
       }
@@ -104,7 +114,7 @@ export async function authorizeRoutes(
 
     let decision;
     try {
-      decision = await decideAuthorization(ctx, authz, session, { freshLogin });
+      decision = await decideAuthorization(ctx, authz, session);
     } catch (error) {
       if (error instanceof OAuthError)
         return redirectError(reply, authz.redirectUri, error, authz.state);

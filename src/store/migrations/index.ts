@@ -1,9 +1,11 @@
 import type { Migration } from 'kysely';
 import * as m001 from './001-oauth-foundation.js';
 import * as m002 from './002-authorization-code-replay.js';
+import * as m003 from './003-login-session-request.js';
 
 /** Every migration, in order. Names sort; they are never renamed once released. */
 export const MIGRATIONS: Record<string, Migration> = {
   '001-oauth-foundation': m001,
   '002-authorization-code-replay': m002,
+  '003-login-session-request': m003,
 };

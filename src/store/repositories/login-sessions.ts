@@ -12,6 +12,7 @@ export function loginSessionRepository(db: Kysely<Database>): LoginSessionReposi
           digest: session.digest,
           user_id: session.userId,
           auth_time: session.authTime,
+          request_digest: session.requestDigest,
           expires_at: session.expiresAt,
           created_at: session.createdAt,
         })
@@ -29,6 +30,7 @@ export function loginSessionRepository(db: Kysely<Database>): LoginSessionReposi
           digest: row.digest,
           userId: row.user_id,
           authTime: row.auth_time,
+          requestDigest: row.request_digest,
           expiresAt: row.expires_at,
           createdAt: row.created_at,
         }

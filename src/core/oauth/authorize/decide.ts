@@ -2,9 +2,27 @@ import type { CoreContext } from '../../context.js';
 import { OAuthError } from '../errors.js';
 import type { LoginSession } from '../../sessions/login-session.js';
 import type { AuthorizationRequest } from './authorization-request.js';
+import { authorizationRequestDigest } from './request-digest.js';
 
 export type AuthorizeDecision =
   { kind: 'login' } | { kind: 'consent' } | { kind: 'issue'; session: LoginSession };
+
+/**
+ * True when the request needs a new sign-in: there is no session, or the request asks for one
+ * (`prompt=login`, or `max_age` older than the session's sign-in). A sign-in made for this very
+ * request satisfies both (even `max_age=0`), at every step of it: the consent post included.
+ */
+export function needsSignIn(
+  ctx: CoreContext,
+  request: AuthorizationRequest,
+  session: LoginSession | undefined,
+): boolean {
+  if (!session) return true;
+  if (session.requestDigest === authorizationRequestDigest(request)) return false;
+  const tooOld =
+    request.maxAge !== null && ctx.clock.now() - session.authTime > request.maxAge * 1000;
+  return tooOld || request.prompt.has('login');
+}
 
 /**
  * What the browser sees next: the login page, the consent page, or the code. With
@@ -14,16 +32,8 @@ export async function decideAuthorization(
   ctx: CoreContext,
   request: AuthorizationRequest,
   session: LoginSession | undefined,
-  options: { freshLogin?: boolean } = {},
 ): Promise<AuthorizeDecision> {
-  const now = ctx.clock.now();
-  // A sign-in made by this very request satisfies prompt=login and any max_age (even 0).
-  const stale =
-    !session ||
-    (!options.freshLogin &&
-      ((request.maxAge !== null && now - session.authTime > request.maxAge * 1000) ||
-        request.prompt.has('login')));
-  if (stale) {
+  if (!session || needsSignIn(ctx, request, session)) {
     if (request.prompt.has('none'))
       throw new OAuthError('login_required', 'the user is not signed in');
     return { kind: 'login' };

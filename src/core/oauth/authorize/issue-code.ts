@@ -33,14 +33,24 @@ export async function issueAuthorizationCode(
   return buildRedirect(request.redirectUri, { code, state: request.state, iss: ctx.config.issuer });
 }
 
-/** Appends parameters to a redirect URI, keeping the query it already has. */
+/**
+ * Appends parameters to a registered redirect URI (which has no fragment), keeping its own
+ * query byte for byte (RFC 6749 §3.1.2): clients may compare the URI they registered exactly.
+ */
 export function buildRedirect(
   redirectUri: string,
   values: Record<string, string | null | undefined>,
 ): string {
-  const url = new URL(redirectUri);
+  const added = new URLSearchParams();
   for (const [key, value] of Object.entries(values)) {
-    if (value !== null && value !== undefined) url.searchParams.set(key, value);
+    if (value !== null && value !== undefined) added.append(key, value);
   }
-  return url.toString();
+  const query = added.toString();
+  if (!query) return redirectUri;
+  const separator = !redirectUri.includes('?')
+    ? '?'
+    : redirectUri.endsWith('?') || redirectUri.endsWith('&')
+      ? ''
+      : '&';
+  return `${redirectUri}${separator}${query}`;
 }
