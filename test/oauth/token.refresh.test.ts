@@ -79,6 +79,21 @@ for (const dialect of await testDialects()) {
       );
     });
 
+    test('a scope taken from the client since the grant is not renewed', async () => {
+      const flow = await obtainCode(server, 'openid email offline_access');
+      const tokens = (await flow.exchange()).json();
+      await server.portcullis.ctx.repos.clients.update(flow.client.id, {
+        scopes: ['openid', 'offline_access'],
+        updatedAt: server.clock.now(),
+      });
+      const refreshed = await flow.refresh(tokens.refresh_token);
+      assert.equal(refreshed.statusCode, 200);
+      assert.equal(refreshed.json().scope, 'openid offline_access');
+      const asked = await flow.refresh(refreshed.json().refresh_token, { scope: 'openid email' });
+      assert.equal(asked.statusCode, 400);
+      assert.equal(asked.json().error, 'invalid_scope');
+    });
+
     test('an expired refresh token is refused', async () => {
       const flow = await obtainCode(server);
       const tokens = (await flow.exchange()).json();

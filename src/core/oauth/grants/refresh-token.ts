@@ -1,6 +1,6 @@
 import type { CoreContext } from '../../context.js';
 import { digest } from '../../secrets.js';
-import { parseScope } from '../../scopes/match.js';
+import { parseScope, scopeAllows } from '../../scopes/match.js';
 import { invalidGrant, invalidRequest, invalidScope } from '../errors.js';
 import { revokeRefreshFamily } from '../../tokens/refresh-tokens.js';
 import { issueTokenResponse, type TokenResponse } from '../../tokens/token-response.js';
@@ -30,6 +30,9 @@ export async function refreshTokenGrant(
     if (!family.scopes.includes(scope)) {
       throw invalidScope(`scope "${scope}" was not part of the original grant`);
     }
+    if (!scopeAllows(client.scopes, scope)) {
+      throw invalidScope(`scope "${scope}" is no longer allowed for this client`);
+    }
   }
   // Checked before consuming, so a malformed request does not spend a good token.
   if (family.revokedAt !== null || seen.expiresAt <= now) {
@@ -39,7 +42,9 @@ export async function refreshTokenGrant(
     await revokeRefreshFamily(ctx, family.id);
     throw invalidGrant('refresh token is invalid, expired, revoked or already used');
   }
-  const scopes = requested.length > 0 ? requested : family.scopes;
+  // A scope taken from the client since the grant is not renewed.
+  const scopes =
+    requested.length > 0 ? requested : family.scopes.filter((s) => scopeAllows(client.scopes, s));
   const user = family.userId ? await ctx.repos.users.findById(family.userId) : undefined;
   if (family.userId && (!user || user.disabledAt !== null)) {
     await revokeRefreshFamily(ctx, family.id);
