@@ -1,8 +1,8 @@
-import { compactVerify, decodeProtectedHeader } from 'jose';
 import type { CoreContext } from '../context.js';
 import type { Client } from '../clients/client.js';
 import { redirectUriMatches } from '../clients/redirect-uri.js';
 import { OAuthError, invalidRequest } from '../oauth/errors.js';
+import { readIdTokenHint } from '../tokens/read-id-token-hint.js';
 
 /** A validated OIDC RP-initiated logout request. */
 export interface EndSessionRequest {
@@ -24,7 +24,7 @@ export async function validateEndSession(
 ): Promise<EndSessionRequest> {
   let clientId = params.client_id ?? null;
   if (params.id_token_hint) {
-    const audience = await idTokenAudience(ctx, params.id_token_hint);
+    const audience = (await readIdTokenHint(ctx, params.id_token_hint))?.aud;
     if (!audience)
       throw new OAuthError('invalid_request', 'id_token_hint is not an id_token of this server', {
         allowRedirect: false,
@@ -52,27 +52,6 @@ export async function validateEndSession(
     }
   }
   return { client: client ?? null, postLogoutRedirectUri: target, state: params.state ?? null };
-}
-
-/** The `aud` of an id_token we signed (expired or not), or undefined. */
-async function idTokenAudience(ctx: CoreContext, token: string): Promise<string | undefined> {
-  try {
-    const { kid } = decodeProtectedHeader(token);
-    const key = kid ? await ctx.keys.verificationKey(kid) : undefined;
-    if (!key) return undefined;
-    const { payload, protectedHeader } = await compactVerify(token, key.key, {
-      algorithms: [key.alg],
-    });
-    if (protectedHeader.typ !== undefined && protectedHeader.typ !== 'JWT') return undefined;
-    const claims = JSON.parse(new TextDecoder().decode(payload)) as {
-      iss?: unknown;
-      aud?: unknown;
-    };
-    if (claims.iss !== ctx.config.issuer) return undefined;
-    return typeof claims.aud === 'string' ? claims.aud : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /** Signs the browser out: its login session is deleted, so the cookie opens nothing. */

@@ -13,6 +13,8 @@ export interface AuthorizationRequest {
   codeChallengeMethod: 'S256' | null;
   prompt: Set<Prompt>;
   maxAge: number | null;
+  /** The user an `id_token_hint` names: only that user's session may serve the request. */
+  subjectHint: string | null;
 }
 
 export type AuthorizationParams = Record<string, string | undefined>;

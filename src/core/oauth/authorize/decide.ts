@@ -8,9 +8,10 @@ export type AuthorizeDecision =
   { kind: 'login' } | { kind: 'consent' } | { kind: 'issue'; session: LoginSession };
 
 /**
- * True when the request needs a new sign-in: there is no session, or the request asks for one
- * (`prompt=login`, or `max_age` older than the session's sign-in). A sign-in made for this very
- * request satisfies both (even `max_age=0`), at every step of it: the consent post included.
+ * True when the request needs a new sign-in: there is no session, the session is another user's
+ * than `id_token_hint` names, or the request asks for one (`prompt=login`, or `max_age` older
+ * than the session's sign-in). A sign-in made for this very request satisfies the last two
+ * (even `max_age=0`), at every step of it: the consent post included.
  */
 export function needsSignIn(
   ctx: CoreContext,
@@ -18,6 +19,7 @@ export function needsSignIn(
   session: LoginSession | undefined,
 ): boolean {
   if (!session) return true;
+  if (request.subjectHint !== null && session.userId !== request.subjectHint) return true;
   if (session.requestDigest === authorizationRequestDigest(request)) return false;
   const tooOld =
     request.maxAge !== null && ctx.clock.now() - session.authTime > request.maxAge * 1000;
@@ -36,6 +38,13 @@ export async function decideAuthorization(
   if (!session || needsSignIn(ctx, request, session)) {
     if (request.prompt.has('none'))
       throw new OAuthError('login_required', 'the user is not signed in');
+    // Someone else signed in for this very request: OIDC Core §3.1.2.1 answers an error.
+    if (session && session.requestDigest === authorizationRequestDigest(request)) {
+      throw new OAuthError(
+        'login_required',
+        'the signed-in user is not the one id_token_hint names',
+      );
+    }
     return { kind: 'login' };
   }
   const consent = request.client.skipConsent

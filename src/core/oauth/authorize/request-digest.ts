@@ -16,6 +16,7 @@ export function authorizationRequestDigest(request: AuthorizationRequest): strin
       request.codeChallenge,
       [...request.prompt].sort(),
       request.maxAge,
+      request.subjectHint,
     ]),
   );
 }

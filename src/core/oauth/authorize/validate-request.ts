@@ -8,6 +8,7 @@ import { checkRedirectUri } from './check-redirect-uri.js';
 import { checkResponseType } from './check-response-type.js';
 import { checkPkce } from './check-pkce.js';
 import { checkPrompt } from './check-prompt.js';
+import { checkIdTokenHint } from './check-id-token-hint.js';
 
 export type ValidatedAuthorization =
   | { ok: true; request: AuthorizationRequest }
@@ -31,6 +32,7 @@ export async function validateAuthorizationRequest(
     checkResponseType(params, request);
     checkPkce(ctx.config.requirePkce)(params, request);
     checkPrompt(params, request);
+    await checkIdTokenHint(ctx, params, request);
     request.scopes = await resolveRequestedScopes(ctx, request.client!, parseScope(params.scope));
     return { ok: true, request: request as AuthorizationRequest };
   } catch (error) {
