@@ -331,6 +331,59 @@ describe('max_age and prompt=login', () => {
     });
   }
 
+  test('the same prompt=login URL opened again after its code asks for a new sign-in', async () => {
+    const { client } = await server.createClient({
+      kind: 'authorization_code',
+      redirectUris: [REDIRECT],
+      skipConsent: true,
+    });
+    const user = await server.createUser();
+    const browser = new InjectBrowser(server.app);
+    // A client with a fixed state and the same PKCE challenge makes the same URL every time.
+    const url = `/oauth/authorize?${new URLSearchParams({
+      response_type: 'code',
+      client_id: client.id,
+      redirect_uri: REDIRECT,
+      scope: 'openid',
+      state: 'fixed',
+      code_challenge: pkcePair().challenge,
+      code_challenge_method: 'S256',
+      prompt: 'login',
+      max_age: '0',
+    })}`;
+    const login = await browser.get(url);
+    const issued = await browser.login(login, user.email, user.password);
+    assert.equal(issued.statusCode, 303);
+    const again = await browser.get(url);
+    assert.equal(again.statusCode, 200);
+    assert.match(again.body, /name="password"/);
+  });
+
+  test('a sign-in carries to its consent post for minutes, not for the life of the session', async () => {
+    const { client } = await server.createClient({
+      kind: 'authorization_code',
+      redirectUris: [REDIRECT],
+    });
+    const user = await server.createUser();
+    const browser = new InjectBrowser(server.app);
+    const query = {
+      response_type: 'code',
+      client_id: client.id,
+      redirect_uri: REDIRECT,
+      scope: 'openid',
+      code_challenge: pkcePair().challenge,
+      code_challenge_method: 'S256',
+      prompt: 'login',
+    };
+    const login = await browser.get(`/oauth/authorize?${new URLSearchParams(query)}`);
+    const consent = await browser.login(login, user.email, user.password);
+    assert.match(consent.body, /portcullis_action/);
+    server.clock.advance(11 * 60_000);
+    const late = await browser.decide(consent, 'approve');
+    assert.equal(late.statusCode, 200, 'no code from a consent page left open');
+    assert.match(late.body, /name="password"/);
+  });
+
   test('a sign-in made for a request that also needs consent carries through the consent post', async () => {
     const { client } = await server.createClient({
       kind: 'authorization_code',

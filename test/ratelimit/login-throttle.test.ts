@@ -102,6 +102,32 @@ describe('login throttle (rate-limiter-flexible, memory)', () => {
     );
   });
 
+  test('a flood of refused tries does not lock the account for its user elsewhere, even while in flight', async () => {
+    for (let i = 0; i < 5; i++) await failedTry(ada);
+    const flood = Array.from({ length: 200 }, () => throttle.reserve(ada));
+    const elsewhere = throttle.reserve({ ...ada, ip: '192.0.2.1' });
+    assert.equal(await elsewhere, 0);
+    throttle.failed({ ...ada, ip: '192.0.2.1' });
+    for (const wait of await Promise.all(flood)) assert.ok(wait > 0);
+  });
+
+  test('a try refused by its address counter is answered at once, not queued behind the account', async () => {
+    for (let i = 0; i < 100; i++) await failedTry({ email: `user${i}@example.com`, ip: ada.ip });
+    // Ada is signing in from another address; that try is still being checked.
+    assert.equal(await throttle.reserve({ ...ada, ip: '192.0.2.2' }), 0);
+    assert.ok((await throttle.reserve(ada)) > 0, 'answered without waiting for the other try');
+    await throttle.succeeded({ ...ada, ip: '192.0.2.2' });
+  });
+
+  test('an abandoned try (the check failed on a fault) counts nowhere', async () => {
+    for (let i = 0; i < 10; i++) {
+      assert.equal(await throttle.reserve(ada), 0);
+      await throttle.abandoned(ada);
+    }
+    for (let i = 0; i < 5; i++) assert.equal(await failedTry(ada), 0);
+    assert.ok((await throttle.reserve(ada)) > 0);
+  });
+
   test('refused tries count nowhere: hammering one address does not lock the account elsewhere', async () => {
     for (let i = 0; i < 5; i++) await failedTry(ada);
     for (let i = 0; i < 50; i++) assert.ok((await throttle.reserve(ada)) > 0);

@@ -980,6 +980,20 @@ for (const dialect of await testDialects()) {
         assert.deepEqual(await repos.loginSessions.findByDigest(other.digest), other);
       });
 
+      test('clearRequestDigest forgets the request of one session only', async () => {
+        const user = await insertUser();
+        const session = sessionRow(user.id);
+        const other = sessionRow(user.id);
+        await repos.loginSessions.insert(session);
+        await repos.loginSessions.insert(other);
+        await repos.loginSessions.clearRequestDigest(session.id);
+        assert.deepEqual(await repos.loginSessions.findByDigest(session.digest), {
+          ...session,
+          requestDigest: null,
+        });
+        assert.deepEqual(await repos.loginSessions.findByDigest(other.digest), other);
+      });
+
       test('a session for a user that does not exist is rejected', async () => {
         await assert.rejects(repos.loginSessions.insert(sessionRow(newId())));
       });

@@ -17,15 +17,18 @@ export interface LoginAttempt {
  */
 export interface LoginThrottle {
   /**
-   * Counts a try against every limit. Returns 0 when it may go ahead, and then `succeeded` or
-   * `failed` must follow; otherwise the milliseconds to wait. A refused try counts nowhere, so
-   * hammering one account from one address does not lock it everywhere.
+   * Counts a try against every limit. Returns 0 when it may go ahead, and then exactly one of
+   * `succeeded`, `failed` or `abandoned` must follow; otherwise the milliseconds to wait. A
+   * refused try counts nowhere, so hammering one account from one address does not lock it
+   * everywhere.
    */
   reserve(attempt: LoginAttempt): Promise<number>;
   /** The try succeeded: clears the account+IP counter and gives back the other two points. */
   succeeded(attempt: LoginAttempt): Promise<void>;
   /** The try failed: its point stays spent. */
   failed(attempt: LoginAttempt): void;
+  /** The password could not be checked (a fault): the try counts nowhere. */
+  abandoned(attempt: LoginAttempt): Promise<void>;
 }
 
 export interface LoginThrottlePolicy {
@@ -59,55 +62,92 @@ export function memoryLoginLimiters(policy: LoginThrottlePolicy): LoginLimiters 
   };
 }
 
+/** How long a try may queue behind tries of the same account still being checked. */
+const MAX_QUEUE_MS = 3000;
+/** Tries of one account queued in one process; more are refused at once. */
+const MAX_QUEUED_PER_ACCOUNT = 50;
+
+interface Counter {
+  limiter: RateLimiterAbstract;
+  key: string;
+  /** Whether the account's own tries in flight can give a point back (not the IP counter). */
+  ofAccount: boolean;
+}
+
 export function createLoginThrottle(limiters: LoginLimiters): LoginThrottle {
-  const keyed = (attempt: LoginAttempt): Array<[RateLimiterAbstract, string]> => [
-    [limiters.pair, `${attempt.email}|${attempt.ip}`],
-    [limiters.account, attempt.email],
-    [limiters.ip, attempt.ip],
-  ];
   const inFlight = new TriesInFlight();
-  /** One point on every counter, all or nothing: the wait when any counter is full, else 0. */
-  const consumeAll = async (attempt: LoginAttempt): Promise<number> => {
-    const counters = keyed(attempt);
-    let wait = 0;
-    for (const [limiter, key] of counters) {
+  const counters = (attempt: LoginAttempt): Counter[] => [
+    { limiter: limiters.pair, key: `${attempt.email}|${attempt.ip}`, ofAccount: true },
+    { limiter: limiters.account, key: attempt.email, ofAccount: true },
+    { limiter: limiters.ip, key: attempt.ip, ofAccount: false },
+  ];
+  // Best effort: a give-back that fails leaves a point spent (stricter), never a fault.
+  const giveBack = async (taken: Counter[]) => {
+    for (const { limiter, key } of taken) await limiter.reward(key, 1).catch(() => undefined);
+  };
+
+  /**
+   * A full counter refuses the try before anything is consumed, so a flood of refused tries
+   * never inflates the other counters; otherwise one point from each counter, most specific
+   * first, stopping (and giving back) at the first refusal.
+   */
+  const take = async (attempt: LoginAttempt): Promise<{ wait: number; ofAccount: boolean }> => {
+    const all = counters(attempt);
+    for (const counter of all) {
+      const state = await counter.limiter.get(counter.key);
+      if (state && state.consumedPoints >= counter.limiter.points) {
+        return { wait: Math.max(state.msBeforeNext, 1), ofAccount: counter.ofAccount };
+      }
+    }
+    const taken: Counter[] = [];
+    for (const counter of all) {
       try {
-        await limiter.consume(key);
+        await counter.limiter.consume(counter.key);
+        taken.push(counter);
       } catch (rejection) {
         // rate-limiter-flexible rejects with a RateLimiterRes when the counter is full, and
         // with an Error when its store fails (which must not let the try through).
-        if (!(rejection instanceof RateLimiterRes)) throw rejection;
-        wait = Math.max(wait, rejection.msBeforeNext, 1);
+        if (!(rejection instanceof RateLimiterRes)) {
+          await giveBack(taken);
+          throw rejection;
+        }
+        await giveBack([...taken, counter]);
+        return { wait: Math.max(rejection.msBeforeNext, 1), ofAccount: counter.ofAccount };
       }
     }
-    if (wait > 0) {
-      for (const [limiter, key] of counters) await limiter.reward(key, 1);
-    }
-    return wait;
+    return { wait: 0, ofAccount: false };
   };
+
   return {
     async reserve(attempt) {
+      // Wall time a request is held, not domain time: no injected clock.
+      const started = performance.now();
       for (;;) {
-        const wait = await consumeAll(attempt);
+        const { wait, ofAccount } = await take(attempt);
         if (wait === 0) {
           inFlight.begin(attempt.email);
           return 0;
         }
-        // Tries of this account still being checked here may give their points back.
-        if (inFlight.held(attempt.email) === 0) return wait;
+        // Only this account's tries in flight here can free a point of an account counter.
+        const mayFree =
+          ofAccount &&
+          inFlight.held(attempt.email) > 0 &&
+          inFlight.waiting(attempt.email) < MAX_QUEUED_PER_ACCOUNT &&
+          performance.now() - started < MAX_QUEUE_MS;
+        if (!mayFree) return wait;
         await inFlight.nextSettle(attempt.email);
       }
     },
     async succeeded(attempt) {
-      try {
-        await limiters.pair.delete(`${attempt.email}|${attempt.ip}`);
-        await limiters.account.reward(attempt.email, 1);
-        await limiters.ip.reward(attempt.ip, 1);
-      } finally {
-        inFlight.settle(attempt.email);
-      }
+      await limiters.pair.delete(`${attempt.email}|${attempt.ip}`).catch(() => undefined);
+      await giveBack(counters(attempt).slice(1));
+      inFlight.settle(attempt.email);
     },
     failed(attempt) {
+      inFlight.settle(attempt.email);
+    },
+    async abandoned(attempt) {
+      await giveBack(counters(attempt));
       inFlight.settle(attempt.email);
     },
   };

@@ -11,6 +11,10 @@ export class TriesInFlight {
     return this.byAccount.get(account)?.held ?? 0;
   }
 
+  waiting(account: string): number {
+    return this.byAccount.get(account)?.waiters.length ?? 0;
+  }
+
   begin(account: string): void {
     const entry = this.byAccount.get(account) ?? { held: 0, waiters: [] };
     entry.held++;

@@ -7,7 +7,8 @@ export interface LoginSession {
   /**
    * Digest of the authorization request this sign-in was made for (see
    * `authorizationRequestDigest`): that request's `prompt=login` and `max_age` are satisfied by
-   * it, through every later form post of the same request, and no other request's are.
+   * it, through every later form post of the same request, until the request is answered, and
+   * no other request's are.
    */
   requestDigest: string | null;
   expiresAt: number;
@@ -17,5 +18,7 @@ export interface LoginSession {
 export interface LoginSessionRepository {
   insert(session: LoginSession): Promise<void>;
   findByDigest(digest: string): Promise<LoginSession | undefined>;
+  /** Forgets the request a sign-in was made for (it has been answered). */
+  clearRequestDigest(id: string): Promise<void>;
   delete(id: string): Promise<void>;
 }

@@ -24,6 +24,14 @@ export async function startLoginSession(
   return { cookie, session };
 }
 
+/**
+ * The request a sign-in was made for has been answered (code issued or access denied): the
+ * same URL opened again later must not count as signed in for it.
+ */
+export async function answeredRequestOf(ctx: CoreContext, session: LoginSession): Promise<void> {
+  if (session.requestDigest !== null) await ctx.repos.loginSessions.clearRequestDigest(session.id);
+}
+
 /** The live session behind a cookie value, or undefined. */
 export async function findLoginSession(
   ctx: CoreContext,

@@ -23,11 +23,15 @@ export async function signIn(
   let user: User | undefined;
   try {
     user = await authenticateUser(ctx, credentials.email, credentials.password);
-  } finally {
-    // Settled on every path (a fault included), or tries waiting on this one would hang.
-    if (user) await ctx.loginThrottle.succeeded(attempt);
-    else ctx.loginThrottle.failed(attempt);
+  } catch (error) {
+    // A fault (the database down) is not a wrong password: the try counts nowhere.
+    await ctx.loginThrottle.abandoned(attempt);
+    throw error;
   }
-  if (!user) return { ok: false, reason: 'invalid_credentials' };
+  if (!user) {
+    ctx.loginThrottle.failed(attempt);
+    return { ok: false, reason: 'invalid_credentials' };
+  }
+  await ctx.loginThrottle.succeeded(attempt);
   return { ok: true, user };
 }

@@ -6,7 +6,11 @@ import { authorizationRequestDigest } from '../../core/oauth/authorize/request-d
 import { buildRedirect, issueAuthorizationCode } from '../../core/oauth/authorize/issue-code.js';
 import type { AuthorizationRequest } from '../../core/oauth/authorize/authorization-request.js';
 import { grantConsent } from '../../core/consents/grant-consent.js';
-import { findLoginSession, startLoginSession } from '../../core/sessions/sessions.js';
+import {
+  answeredRequestOf,
+  findLoginSession,
+  startLoginSession,
+} from '../../core/sessions/sessions.js';
 import { signIn } from '../../core/users/sign-in.js';
 import type { LoginSession } from '../../core/sessions/login-session.js';
 import { OAuthError } from '../../core/oauth/errors.js';
@@ -94,6 +98,7 @@ export async function authorizeRoutes(
         });
         session = started.session;
       } else if (form.portcullis_action === 'deny' && session) {
+        await answeredRequestOf(ctx, session);
         return redirectError(
           reply,
           authz.redirectUri,
@@ -130,6 +135,7 @@ export async function authorizeRoutes(
       userId: session.userId,
       authTime: session.authTime,
     });
+    await answeredRequestOf(ctx, session);
     return reply.header('cache-control', 'no-store').redirect(location, 303);
   };
 

@@ -36,6 +36,13 @@ export function loginSessionRepository(db: Kysely<Database>): LoginSessionReposi
         }
       );
     },
+    async clearRequestDigest(id) {
+      await db
+        .updateTable('login_sessions')
+        .set({ request_digest: null })
+        .where('id', '=', id)
+        .execute();
+    },
     async delete(id) {
       await db.deleteFrom('login_sessions').where('id', '=', id).execute();
     },

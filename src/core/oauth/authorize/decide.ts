@@ -7,6 +7,12 @@ import { authorizationRequestDigest } from './request-digest.js';
 export type AuthorizeDecision =
   { kind: 'login' } | { kind: 'consent' } | { kind: 'issue'; session: LoginSession };
 
+/** How long a sign-in made for a request carries through its later steps (the consent page). */
+const SIGN_IN_CARRIES_MS = 10 * 60_000;
+
+const signedInFor = (request: AuthorizationRequest, session: LoginSession): boolean =>
+  session.requestDigest === authorizationRequestDigest(request);
+
 /**
  * True when the request needs a new sign-in: there is no session, the session is another user's
  * than `id_token_hint` names, or the request asks for one (`prompt=login`, or `max_age` older
@@ -20,9 +26,9 @@ export function needsSignIn(
 ): boolean {
   if (!session) return true;
   if (request.subjectHint !== null && session.userId !== request.subjectHint) return true;
-  if (session.requestDigest === authorizationRequestDigest(request)) return false;
-  const tooOld =
-    request.maxAge !== null && ctx.clock.now() - session.authTime > request.maxAge * 1000;
+  const age = ctx.clock.now() - session.authTime;
+  if (signedInFor(request, session) && age <= SIGN_IN_CARRIES_MS) return false;
+  const tooOld = request.maxAge !== null && age > request.maxAge * 1000;
   return tooOld || request.prompt.has('login');
 }
 
@@ -39,7 +45,9 @@ export async function decideAuthorization(
     if (request.prompt.has('none'))
       throw new OAuthError('login_required', 'the user is not signed in');
     // Someone else signed in for this very request: OIDC Core §3.1.2.1 answers an error.
-    if (session && session.requestDigest === authorizationRequestDigest(request)) {
+    const wrongUser =
+      session && request.subjectHint !== null && session.userId !== request.subjectHint;
+    if (wrongUser && signedInFor(request, session)) {
       throw new OAuthError(
         'login_required',
         'the signed-in user is not the one id_token_hint names',
