@@ -48,6 +48,9 @@ export function openDatabase(url: string, options: OpenDatabaseOptions = {}): Op
     // unhandled it would crash the process. The pool discards the connection and opens a new
     // one on the next query, whose own failure the request reports (503).
     pool.on('error', () => undefined);
+    // A connection killed while checked out (pg_terminate_backend, failover) reports on the
+    // client itself: the query in flight fails on its own (503), the pool drops the client.
+    pool.on('connect', (client) => client.on('error', () => undefined));
     const location = url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
     return {
       db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }),

@@ -28,6 +28,9 @@ const UNAVAILABLE_MESSAGES = [
  * (answer 500). Nothing is ever accepted on such an error: the request fails closed.
  */
 export function isStorageUnavailable(error: unknown): boolean {
+  // better-sqlite3 reports extended codes (SQLITE_BUSY_SNAPSHOT, SQLITE_IOERR_WRITE, …).
+  const known = (code: string) =>
+    UNAVAILABLE_CODES.has(code) || /^SQLITE_(BUSY|IOERR|CANTOPEN)_/.test(code);
   for (let e: unknown = error, depth = 0; e && depth < 5; depth++) {
     const { code, message, cause, errors } = e as {
       code?: unknown;
@@ -35,7 +38,7 @@ export function isStorageUnavailable(error: unknown): boolean {
       cause?: unknown;
       errors?: unknown;
     };
-    if (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) return true;
+    if (typeof code === 'string' && known(code)) return true;
     if (typeof message === 'string' && UNAVAILABLE_MESSAGES.some((m) => m.test(message)))
       return true;
     // AggregateError from a failed connect to several addresses (IPv4 and IPv6).

@@ -8,6 +8,7 @@ import { parseConfig } from '../../src/config/load.js';
 import { openPortcullis } from '../../src/runtime/open-portcullis.js';
 import { buildApp } from '../../src/http/app.js';
 import { createClient } from '../../src/core/clients/create-client.js';
+import pg from 'pg';
 import { createPostgresSchema, postgresAvailable, POSTGRES_URL } from '../helpers/dialects.js';
 
 /** A TCP proxy to PostgreSQL that the test can cut, as a network partition would. */
@@ -92,6 +93,56 @@ describe(
           await restored.cut();
         }
       } finally {
+        await app.close();
+        await portcullis.close().catch(() => undefined);
+        await drop();
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    test('connections killed under load (pg_terminate_backend) give 503s, never a crash, and service goes on', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'portcullis-kill-'));
+      const { schema, drop } = await createPostgresSchema();
+      const name = `portcullis-kill-${schema}`;
+      const url = new URL(POSTGRES_URL);
+      url.searchParams.set('application_name', name);
+      const portcullis = await openPortcullis(
+        parseConfig({ databaseUrl: url.href, storageDir: dir, logLevel: 'silent' }),
+        { schema },
+      );
+      const app = await buildApp(portcullis.ctx);
+      const admin = new pg.Client({ connectionString: POSTGRES_URL });
+      await admin.connect();
+      try {
+        const { client, secret } = await createClient(portcullis.ctx, {
+          kind: 'client_credentials',
+          name: 'svc',
+        });
+        const auth = `Basic ${Buffer.from(`${client.id}:${secret}`).toString('base64')}`;
+        const request = () =>
+          app.inject({
+            method: 'POST',
+            url: '/oauth/token',
+            headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: auth },
+            payload: 'grant_type=client_credentials',
+          });
+        const statuses = new Set<number>();
+        for (let round = 0; round < 8; round++) {
+          const burst = Array.from({ length: 16 }, () => request());
+          await admin.query(
+            'select pg_terminate_backend(pid) from pg_stat_activity where application_name = $1',
+            [name],
+          );
+          for (const response of await Promise.all(burst)) statuses.add(response.statusCode);
+        }
+        assert.deepEqual(
+          [...statuses].filter((s) => s !== 200 && s !== 503),
+          [],
+          'only successes and 503s',
+        );
+        assert.equal((await request()).statusCode, 200, 'service goes on');
+      } finally {
+        await admin.end();
         await app.close();
         await portcullis.close().catch(() => undefined);
         await drop();
