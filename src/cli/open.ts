@@ -7,7 +7,9 @@ export async function withPortcullis<T>(
   command: Command,
   run: (portcullis: Portcullis) => Promise<T>,
 ): Promise<T> {
-  const portcullis = await openPortcullis(loadCliConfig(command.optsWithGlobals<GlobalOptions>()));
+  const portcullis = await openPortcullis(loadCliConfig(command.optsWithGlobals<GlobalOptions>()), {
+    signing: false,
+  });
   try {
     return await run(portcullis);
   } finally {

@@ -24,6 +24,7 @@ export interface Portcullis {
   databaseLocation: string;
   /** Migrations applied by this start. */
   migrated: string[];
+  /** Where the signing key came from; `none` when opened without one (`signing: false`). */
   keySource: string;
   keyCreated: boolean;
   /** The Redis connection when `redisUrl` is set. */
@@ -36,6 +37,12 @@ export interface OpenPortcullisOptions extends OpenDatabaseOptions {
   userClaims?: UserClaimsSource;
   /** Run pending migrations (default true). */
   migrate?: boolean;
+  /**
+   * Load (or create) and register the signing key (default true). Administration (the CLI)
+   * opens without: registering a key retires every other, so a CLI run from another folder
+   * would otherwise retire the running servers' key.
+   */
+  signing?: boolean;
 }
 
 /**
@@ -61,13 +68,17 @@ export async function openPortcullis(
       cacheTtlMs: 1000,
       ...(redis ? { cacheBus: redis.bus } : {}),
     });
-    const key = await loadOrCreateSigningKey({
-      storageDir: config.storageDir,
-      algorithm: config.signingAlgorithm,
-      privateKeyPem: config.privateKeyPem,
-    });
+    const signing = options.signing !== false;
+    const key = signing
+      ? await loadOrCreateSigningKey({
+          storageDir: config.storageDir,
+          algorithm: config.signingAlgorithm,
+          privateKeyPem: config.privateKeyPem,
+        })
+      : { material: undefined, created: false, source: 'none' };
     const keys = new KeyRing(repos.signingKeys, clock, key.material);
-    await keys.register(clock.now() + longestTokenLifetimeMs(config));
+    if (signing) await keys.register(clock.now() + longestTokenLifetimeMs(config));
+    else await keys.reload();
     const ctx: CoreContext = {
       config,
       clock,

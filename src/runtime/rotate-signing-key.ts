@@ -6,13 +6,13 @@ import { keyFiles, writeKeyPair } from '../store/key-files.js';
 import { longestTokenLifetimeMs, type Portcullis } from './open-portcullis.js';
 
 /**
- * Makes a new key the signing key. The old public key stays in the JWKS (and verifies tokens)
+ * Makes a new key (of the configured algorithm unless told) the signing key. The old public key stays in the JWKS (and verifies tokens)
  * until every token it may have signed has expired; its public PEM is kept beside the new one
  * as `oauth-public-<kid>.key` for backups.
  */
 export async function rotateSigningKey(
   portcullis: Portcullis,
-  algorithm: SigningAlgorithm = portcullis.ctx.keys.signing.alg,
+  algorithm: SigningAlgorithm = portcullis.ctx.config.signingAlgorithm,
 ): Promise<{ previousKid: string; kid: string; verifyUntil: number }> {
   const { ctx } = portcullis;
   if (ctx.config.privateKeyPem) {

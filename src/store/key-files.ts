@@ -1,10 +1,12 @@
 import {
   chmodSync,
   existsSync,
+  linkSync,
   mkdirSync,
   readFileSync,
   renameSync,
   statSync,
+  unlinkSync,
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
@@ -30,10 +32,16 @@ export function keyFiles(storageDir: string): KeyFiles {
   return { dir, privatePath: join(dir, PRIVATE_KEY_FILE), publicPath: join(dir, PUBLIC_KEY_FILE) };
 }
 
+/** A key pair exists where a new one was to be written without `force`. */
+export class KeyExistsError extends Error {
+  override name = 'KeyExistsError';
+}
+
 /**
- * Writes a key pair: private 0600, public 0644, atomically (temp file + rename) so a crash
- * never leaves half a key.
- * @throws Error when a key exists and `force` is not set.
+ * Writes a key pair: private 0600, public 0644, each complete or not at all (temp file, then
+ * rename, or a hard link when it must not replace a key), so a crash never leaves half a key
+ * and two processes creating the first key cannot both win.
+ * @throws KeyExistsError when a key exists and `force` is not set.
  */
 export function writeKeyPair(
   files: KeyFiles,
@@ -41,18 +49,28 @@ export function writeKeyPair(
   options: { force?: boolean } = {},
 ): void {
   mkdirSync(files.dir, { recursive: true, mode: 0o755 });
-  if (existsSync(files.privatePath) && !options.force) {
-    throw new Error(`${files.privatePath} already exists (use --force to overwrite)`);
-  }
-  writeAtomically(files.privatePath, material.privatePem, 0o600);
-  writeAtomically(files.publicPath, material.publicPem, 0o644);
+  writeAtomically(files.privatePath, material.privatePem, 0o600, options.force === true);
+  writeAtomically(files.publicPath, material.publicPem, 0o644, true);
 }
 
-function writeAtomically(path: string, content: string, mode: number): void {
+function writeAtomically(path: string, content: string, mode: number, replace: boolean): void {
   const temp = `${path}.${process.pid}.tmp`;
   writeFileSync(temp, content, { mode });
   chmodSync(temp, mode);
-  renameSync(temp, path);
+  if (replace) {
+    renameSync(temp, path);
+    return;
+  }
+  try {
+    linkSync(temp, path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
+      throw new KeyExistsError(`${path} already exists (use --force to overwrite)`);
+    }
+    throw error;
+  } finally {
+    unlinkSync(temp);
+  }
 }
 
 /**
@@ -72,15 +90,20 @@ export async function loadOrCreateSigningKey(options: {
     };
   }
   const files = keyFiles(options.storageDir);
-  if (existsSync(files.privatePath)) {
-    return {
-      material: await importNamed(readFileSync(files.privatePath, 'utf8'), files.privatePath),
-      created: false,
-      source: files.privatePath,
-    };
-  }
+  const existing = async () => ({
+    material: await importNamed(readFileSync(files.privatePath, 'utf8'), files.privatePath),
+    created: false,
+    source: files.privatePath,
+  });
+  if (existsSync(files.privatePath)) return existing();
   const material = await generateSigningKey(options.algorithm);
-  writeKeyPair(files, material);
+  try {
+    writeKeyPair(files, material);
+  } catch (error) {
+    // Another process starting at the same moment wrote the first key: use it.
+    if (error instanceof KeyExistsError) return existing();
+    throw error;
+  }
   return { material, created: true, source: files.privatePath };
 }
 

@@ -22,26 +22,44 @@ export class KeyRing {
   private verification = new Map<string, VerificationKey>();
   private lastReload = 0;
 
+  /**
+   * @param signer the key this process signs with; none for a process that only administers
+   *   (the CLI), which must never register a key of its own and retire the servers'.
+   */
   constructor(
     private readonly repo: SigningKeyRepository,
     private readonly clock: Clock,
-    private signer: SigningKeyMaterial,
+    private signer?: SigningKeyMaterial,
   ) {}
 
   get signing(): Pick<SigningKeyMaterial, 'kid' | 'alg' | 'privateKey'> {
+    if (!this.signer)
+      throw new Error('this process has no signing key (opened for administration)');
     return this.signer;
   }
 
   /** Records the signing key as active (first start, or a key supplied by env). */
   async register(verifyUntilForOthers: number): Promise<void> {
-    const existing = await this.repo.find(this.signer.kid);
+    const signer = this.signer;
+    if (!signer) throw new Error('no signing key to register');
+    const existing = await this.repo.find(signer.kid);
     if (!existing) {
-      await this.repo.insert(recordOf(this.signer, this.clock.now()));
+      // Several nodes starting with one key insert it together: the repository ignores repeats.
+      await this.repo.insert(recordOf(signer, this.clock.now()));
     } else if (existing.status !== 'active') {
-      await this.repo.activate(this.signer.kid);
+      await this.repo.activate(signer.kid);
     }
-    await this.repo.retireOthers(this.signer.kid, this.clock.now(), verifyUntilForOthers);
+    await this.repo.retireOthers(signer.kid, this.clock.now(), verifyUntilForOthers);
     await this.reload();
+  }
+
+  /**
+   * Whether this process's key is still the active one: another node's rotation retires it,
+   * and this node must not go on signing with it (its tokens would outlive its publication).
+   */
+  async signingKeyActive(): Promise<boolean> {
+    if (!this.signer) return false;
+    return (await this.repo.find(this.signer.kid))?.status === 'active';
   }
 
   /** Makes `next` the signing key; the old public key stays valid until `verifyUntil`. */

@@ -34,6 +34,10 @@ function algorithmOf(pem: string): SigningAlgorithm {
   const key = createPrivateKey(pem);
   switch (key.asymmetricKeyType) {
     case 'rsa':
+      // jose refuses to sign with less (RFC 7518 §3.3), so refuse it at start, not per token.
+      if ((key.asymmetricKeyDetails?.modulusLength ?? 0) < 2048) {
+        throw new Error('RSA signing keys must have at least 2048 bits');
+      }
       return 'RS256';
     case 'ec':
       if (key.asymmetricKeyDetails?.namedCurve !== 'prime256v1') {

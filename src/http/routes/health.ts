@@ -8,7 +8,7 @@ const report = {
 } as const;
 
 /**
- * `GET /health`: 200 while the database answers and the signing key is published (503
+ * `GET /health`: 200 while the database answers and this node signs with the active key (503
  * otherwise). Optional dependencies (Redis) are reported too; their outage is `degraded`, still
  * 200, because the server keeps working on its fallbacks.
  */
@@ -28,9 +28,8 @@ export async function healthRoutes(
     async (request, reply) => {
       const result: Record<string, string> = { database: 'ok', keys: 'ok' };
       try {
-        const jwks = await ctx.keys.jwks();
-        if (!jwks.keys.some((k) => k.kid === ctx.keys.signing.kid))
-          result.keys = 'signing key not published';
+        if (!(await ctx.keys.signingKeyActive()))
+          result.keys = 'signing key retired (rotated on another node): restart this node';
       } catch (error) {
         request.log.error({ err: error }, 'health check: database unreachable');
         result.database = 'unreachable';

@@ -44,6 +44,7 @@ export function signingKeyRepository(db: Kysely<Database>): SigningKeyRepository
           retired_at: key.retiredAt,
           verify_until: key.verifyUntil,
         })
+        .onConflict((conflict) => conflict.column('kid').doNothing())
         .execute();
     },
     async retireOthers(exceptKid, now, verifyUntil) {
