@@ -1,4 +1,4 @@
-import { Migrator, type Kysely, type MigrationResultSet } from 'kysely';
+import { Migrator, SqliteAdapter, sql, type Kysely, type MigrationResultSet } from 'kysely';
 import { MIGRATIONS } from './migrations/index.js';
 
 export interface MigrateOptions {
@@ -26,7 +26,7 @@ export async function migrateToLatest<T>(
   db: Kysely<T>,
   options: MigrateOptions = {},
 ): Promise<string[]> {
-  const result: MigrationResultSet = await migrator(db, options).migrateToLatest();
+  const result = await inOneSqliteTransaction(db, () => migrator(db, options).migrateToLatest());
   if (result.error) {
     const failed = result.results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
     throw new Error(
@@ -34,6 +34,31 @@ export async function migrateToLatest<T>(
     );
   }
   return (result.results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/**
+ * Kysely runs SQLite migrations outside any transaction and without a lock: two processes
+ * migrating one file collide, and a failure half-way leaves tables without their record, so
+ * every later start fails. On SQLite the whole run is one `BEGIN IMMEDIATE` transaction: the
+ * second process waits (busy_timeout) and then finds nothing to do; a failure rolls back.
+ * PostgreSQL needs none of it (transactional DDL and an advisory lock, both from Kysely).
+ */
+async function inOneSqliteTransaction<T>(
+  db: Kysely<T>,
+  run: () => Promise<MigrationResultSet>,
+): Promise<MigrationResultSet> {
+  if (!(db.getExecutor().adapter instanceof SqliteAdapter)) return run();
+  // The SQLite dialect has one connection: every statement of the run lands in this transaction.
+  await sql`begin immediate`.execute(db);
+  let result: MigrationResultSet;
+  try {
+    result = await run();
+  } catch (error) {
+    await sql`rollback`.execute(db);
+    throw error;
+  }
+  await sql.raw(result.error ? 'rollback' : 'commit').execute(db);
+  return result;
 }
 
 /** Names of migrations not yet applied. */
