@@ -35,6 +35,10 @@ export function openDatabase(url: string, options: OpenDatabaseOptions = {}): Op
     const pool = new pg.Pool({
       connectionString: url,
       max: 10,
+      // A database that accepts connections but stalls must fail requests (503), not hang them.
+      connectionTimeoutMillis: 5000,
+      query_timeout: 15_000,
+      keepAlive: true,
       ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
       types: {
         // Times are bigint epoch milliseconds: well inside Number's exact range.

@@ -10,6 +10,8 @@ export function connectRedis(url: string): Redis {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
     connectTimeout: 2000,
+    // A Redis that accepts but stalls must fail commands too, so the fallbacks take over.
+    commandTimeout: 500,
     // Keep trying in the background; a Redis outage must not stop the server.
     retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
     lazyConnect: false,

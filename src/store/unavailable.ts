@@ -20,6 +20,8 @@ const UNAVAILABLE_CODES = new Set([
 const UNAVAILABLE_MESSAGES = [
   /Connection terminated/i,
   /timeout exceeded when trying to connect/i,
+  /Query read timeout/i,
+  /Connection terminated due to connection timeout/i,
   /Client has encountered a connection error/i,
 ];
 

@@ -38,6 +38,45 @@ async function cuttableProxy(target: URL, fixedPort = 0) {
   };
 }
 
+/** A TCP proxy to PostgreSQL that the test can make stall: connections stay open, no bytes pass. */
+async function stallableProxy(target: URL) {
+  let stalled = false;
+  const held: Buffer[][] = [];
+  const server = createServer((client) => {
+    const upstream = connect(Number(target.port || 5432), target.hostname);
+    const toUpstream: Buffer[] = [];
+    const toClient: Buffer[] = [];
+    held.push(toUpstream, toClient);
+    const flush = () => {
+      while (toUpstream.length) upstream.write(toUpstream.shift()!);
+      while (toClient.length) client.write(toClient.shift()!);
+    };
+    client.on('data', (chunk: Buffer) =>
+      stalled ? toUpstream.push(chunk) : upstream.write(chunk),
+    );
+    upstream.on('data', (chunk: Buffer) => (stalled ? toClient.push(chunk) : client.write(chunk)));
+    const drop = () => {
+      client.destroy();
+      upstream.destroy();
+    };
+    client.on('error', drop).on('close', drop);
+    upstream.on('error', drop).on('close', drop);
+    flushers.add(flush);
+  });
+  const flushers = new Set<() => void>();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as { port: number }).port;
+  return {
+    url: Object.assign(new URL(target.href), { host: `127.0.0.1:${port}` }).href,
+    stall: () => void (stalled = true),
+    resume: () => {
+      stalled = false;
+      for (const flush of flushers) flush();
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
 const available = await postgresAvailable();
 
 describe(
@@ -95,6 +134,35 @@ describe(
       } finally {
         await app.close();
         await portcullis.close().catch(() => undefined);
+        await drop();
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    test('a database that stalls (accepts, never answers) makes /health answer 503 in seconds', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'portcullis-stall-'));
+      const { schema, drop } = await createPostgresSchema();
+      const proxy = await stallableProxy(new URL(POSTGRES_URL));
+      const portcullis = await openPortcullis(
+        parseConfig({ databaseUrl: proxy.url, storageDir: dir, logLevel: 'silent' }),
+        { schema },
+      );
+      const app = await buildApp(portcullis.ctx);
+      try {
+        assert.equal((await app.inject('/health')).statusCode, 200);
+        proxy.stall();
+        const started = Date.now();
+        const health = await app.inject('/health');
+        assert.equal(health.statusCode, 503);
+        assert.equal(health.json().database, 'unreachable');
+        assert.ok(Date.now() - started < 4000, `answered in ${Date.now() - started} ms`);
+        proxy.resume();
+        assert.equal((await app.inject('/health')).statusCode, 200, 'and recovers');
+      } finally {
+        proxy.resume();
+        await app.close();
+        await portcullis.close().catch(() => undefined);
+        await proxy.close();
         await drop();
         rmSync(dir, { recursive: true, force: true });
       }

@@ -7,6 +7,17 @@ const report = {
   additionalProperties: { type: 'string' },
 } as const;
 
+/** A load balancer's probe must get an answer quickly, even from a stalled dependency. */
+const HEALTH_TIMEOUT_MS = 2000;
+
+function withinHealthTimeout<T>(check: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error('health check timed out')), HEALTH_TIMEOUT_MS);
+  });
+  return Promise.race([check, timeout]).finally(() => clearTimeout(timer));
+}
+
 /**
  * `GET /health`: 200 while the database answers and this node signs with the active key (503
  * otherwise). Optional dependencies (Redis) are reported too; their outage is `degraded`, still
@@ -28,7 +39,7 @@ export async function healthRoutes(
     async (request, reply) => {
       const result: Record<string, string> = { database: 'ok', keys: 'ok' };
       try {
-        if (!(await ctx.keys.signingKeyActive()))
+        if (!(await withinHealthTimeout(ctx.keys.signingKeyActive())))
           result.keys = 'signing key retired (rotated on another node): restart this node';
       } catch (error) {
         request.log.error({ err: error }, 'health check: database unreachable');
@@ -37,7 +48,7 @@ export async function healthRoutes(
       }
       let degraded = false;
       for (const [name, check] of Object.entries(checks)) {
-        const up = await check().catch(() => false);
+        const up = await withinHealthTimeout(check()).catch(() => false);
         result[name] = up ? 'ok' : 'unreachable';
         degraded ||= !up;
       }
