@@ -96,7 +96,8 @@ export function readEnvironment(env: NodeJS.ProcessEnv): {
         break;
       }
       default:
-        values[variable.key] = raw.replace(/\\n/g, '\n');
+        // Env files hold a PEM on one line with `\n` escapes; no other setting is a PEM.
+        values[variable.key] = variable.key === 'privateKeyPem' ? raw.replace(/\\n/g, '\n') : raw;
     }
   }
   return { values, sources };

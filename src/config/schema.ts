@@ -2,6 +2,7 @@ import { z } from 'zod';
 
 const scopeName = z
   .string()
+  .max(200)
   .regex(/^[A-Za-z0-9_.-]+(:[A-Za-z0-9_.*-]+)?$/, 'a scope is `name` or `resource:action`');
 
 /** Default scopes: the OIDC ones plus a wildcard-friendly example set. */
@@ -21,7 +22,14 @@ export const DEFAULT_SCOPES: Record<string, string> = {
 export const configSchema = z
   .object({
     /** Public base URL of the server; `iss` of every token. Defaults to http://{host}:{port}. */
-    issuer: z.url().optional(),
+    issuer: z
+      .url({ protocol: /^https?$/ })
+      .refine((value) => {
+        if (!URL.canParse(value)) return true; // reported by url() already
+        const url = new URL(value);
+        return !url.search && !url.hash && !url.username && !url.password;
+      }, 'the issuer is an http(s) URL without query, fragment or credentials (RFC 8414 §2)')
+      .optional(),
     host: z.string().min(1).default('127.0.0.1'),
     port: z.coerce.number().int().min(0).max(65535).default(8000),
     /** `sqlite:<path>` / a file path, or `postgres://…`. */
@@ -33,12 +41,13 @@ export const configSchema = z
       .default('info'),
     /** Trust X-Forwarded-* from a proxy: true, or a list of proxy addresses/CIDRs. */
     trustProxy: z.union([z.boolean(), z.array(z.string())]).default(false),
-    accessTokenExpireMinutes: z.coerce.number().int().positive().default(60),
-    refreshTokenExpireDays: z.coerce.number().int().positive().default(30),
-    personalAccessTokenExpireDays: z.coerce.number().int().positive().default(365),
+    // Upper bounds keep every expiry a valid date (and a sane security posture).
+    accessTokenExpireMinutes: z.coerce.number().int().positive().max(1440).default(60),
+    refreshTokenExpireDays: z.coerce.number().int().positive().max(3650).default(30),
+    personalAccessTokenExpireDays: z.coerce.number().int().positive().max(3650).default(365),
     authorizationCodeTtlSeconds: z.coerce.number().int().positive().max(600).default(60),
-    idTokenExpireMinutes: z.coerce.number().int().positive().default(60),
-    loginSessionHours: z.coerce.number().int().positive().default(12),
+    idTokenExpireMinutes: z.coerce.number().int().positive().max(1440).default(60),
+    loginSessionHours: z.coerce.number().int().positive().max(8760).default(12),
     requirePkce: z.boolean().default(true),
     enforceHttps: z.boolean().default(false),
     /** `aud` of access tokens; defaults to the issuer. */

@@ -1,7 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import pg from 'pg';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, SqliteDialect } from 'kysely';
+import { SearchPathPostgresDialect } from './postgres-dialect.js';
 import type { Database } from './schema.js';
 import { loadSqlite } from './sqlite-library.js';
 import { withStatementCache } from './sqlite-statement-cache.js';
@@ -57,7 +58,7 @@ export function openDatabase(url: string, options: OpenDatabaseOptions = {}): Op
     pool.on('connect', (client) => client.on('error', () => undefined));
     const location = url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
     return {
-      db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }),
+      db: new Kysely<Database>({ dialect: new SearchPathPostgresDialect({ pool }) }),
       dialect: 'postgres',
       location,
     };

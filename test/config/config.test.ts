@@ -265,6 +265,38 @@ describe('invalid configuration', () => {
     assert.match(message, /PORTCULLIS_ISSUER/);
   });
 
+  for (const issuer of [
+    'https://auth.example/?tenant=1',
+    'https://auth.example/#f',
+    'https://user:pw@auth.example',
+    'ftp://auth.example',
+  ]) {
+    test(`an issuer with a query, fragment, credentials or another scheme is rejected: ${issuer}`, () => {
+      const message = configErrorOf(() =>
+        loadConfig({ cwd: emptyCwd(), env: { PORTCULLIS_ISSUER: issuer } }),
+      );
+      assert.match(message, /PORTCULLIS_ISSUER/);
+    });
+  }
+
+  test('a lifetime too long to be a date is rejected naming the variable', () => {
+    const message = configErrorOf(() =>
+      loadConfig({
+        cwd: emptyCwd(),
+        env: { PORTCULLIS_PERSONAL_ACCESS_TOKEN_EXPIRE_DAYS: '100000000' },
+      }),
+    );
+    assert.match(message, /PORTCULLIS_PERSONAL_ACCESS_TOKEN_EXPIRE_DAYS/);
+  });
+
+  test('only the PEM turns `\\n` into a newline; other settings keep their backslashes', () => {
+    const config = loadConfig({
+      cwd: emptyCwd(),
+      env: { PORTCULLIS_STORAGE_DIR: 'C:\\new\\dir' },
+    });
+    assert.equal(config.storageDir, 'C:\\new\\dir');
+  });
+
   test('an unknown key in the config file is rejected naming the key', () => {
     const cwd = cwdWithConfigFile(JSON.stringify({ port: 9000, requirePKCE: false }));
     const message = configErrorOf(() => loadConfig({ env: {}, cwd }));

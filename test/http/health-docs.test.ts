@@ -36,6 +36,9 @@ describe('health, docs and discovery', () => {
     assert.deepEqual(oauth, oidc);
     assert.equal(oauth.issuer, server.url);
     assert.deepEqual(oauth.code_challenge_methods_supported, ['S256']);
+    // Absent would mean "supported" (OIDC Discovery §3): request objects are not.
+    assert.equal(oauth.request_uri_parameter_supported, false);
+    assert.equal(oauth.request_parameter_supported, false);
     assert.deepEqual(oauth.grant_types_supported.sort(), [
       'authorization_code',
       'client_credentials',

@@ -12,6 +12,9 @@ export function isRegistrableRedirectUri(value: string): boolean {
     return false;
   }
   if (url.hash || value.includes('#')) return false;
+  // `https://good.example@evil.example/` reads as good.example to a person; wildcards are not
+  // exact URIs (RFC 9700 §4.1.3).
+  if (url.username || url.password || value.includes('*')) return false;
   if (url.protocol === 'https:') return true;
   if (url.protocol === 'http:') {
     return ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
@@ -27,7 +30,7 @@ export function assertRedirectUris(uris: readonly string[]): void {
   for (const uri of uris) {
     if (!isRegistrableRedirectUri(uri)) {
       throw invalidRequest(
-        `invalid redirect URI ${JSON.stringify(uri)}: use https, http on localhost, or an app scheme, without a fragment`,
+        `invalid redirect URI ${JSON.stringify(uri)}: use https, http on localhost, or an app scheme, without a fragment, credentials or wildcards`,
       );
     }
   }

@@ -22,6 +22,8 @@ export async function createUser(ctx: CoreContext, options: CreateUserOptions): 
   if (!EMAIL.test(email) || email.length > 254)
     throw invalidRequest('email is not a valid address');
   if (options.password.length < 8) throw invalidRequest('password must be at least 8 characters');
+  if (options.name && options.name.length > 200)
+    throw invalidRequest('name must be at most 200 characters');
   if (await ctx.repos.users.findByEmail(email)) throw invalidRequest('email is already registered');
   const now = ctx.clock.now();
   const user: User = {

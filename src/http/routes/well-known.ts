@@ -44,6 +44,9 @@ export async function authorizationServerMetadata(
     ],
     prompt_values_supported: ['none', 'login', 'consent'],
     authorization_response_iss_parameter_supported: true,
+    // Absent means true (OIDC Discovery §3); request objects are not supported.
+    request_parameter_supported: false,
+    request_uri_parameter_supported: false,
     service_documentation: url('/docs'),
   };
 }
