@@ -13,7 +13,9 @@ export interface RoundFigures {
   responses?: number;
   non200?: number;
   errors?: number;
+  /** Server process CPU time per response (all its threads), in µs. */
   serverCpuUsPerRequest?: number;
+  /** CPU used meanwhile by processes other than the server and the load generator, in cores. */
   otherCores?: number;
   invalidReason?: string;
 }

@@ -21,7 +21,7 @@ import {
 } from './children.js';
 import { cpuBetween, snapshot } from './cpu.js';
 import type { ReadyInfo } from './servers/lifecycle.js';
-import { combineRounds, medianRatio } from './rounds.js';
+import { combineRounds, medianRatio, type RoundFigures } from './rounds.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -205,24 +205,11 @@ async function fetchToken(info: ReadyInfo, path: string): Promise<string> {
 
 // ---------------------------------------------------------------- measuring
 
-interface CaseResult {
-  name: string;
+interface CaseResult extends RoundFigures {
   description: string;
   server: string;
   note: string;
-  valid: boolean;
-  invalidReason?: string;
-  requestsPerSecond?: number;
-  latencyP99Ms?: number;
-  latencyMeanMs?: number;
-  responses?: number;
-  non200?: number;
-  errors?: number;
   statusCodes?: Record<string, number>;
-  /** Server process CPU time per response (all its threads), in µs. */
-  serverCpuUsPerRequest?: number;
-  /** CPU used meanwhile by processes other than the server and the load generator, in cores. */
-  otherCores?: number;
 }
 
 /** Above this much foreign CPU use during a case, its figures are flagged as noisy. */

@@ -295,6 +295,29 @@ describe('max_age and prompt=login', () => {
     assert.equal(after.statusCode, 303);
   });
 
+  /** A code client, a user, a browser, and the parameters of a request (fresh PKCE each). */
+  async function codeFlow(options: { skipConsent?: boolean } = {}) {
+    const { client } = await server.createClient({
+      kind: 'authorization_code',
+      redirectUris: [REDIRECT],
+      skipConsent: options.skipConsent ?? false,
+    });
+    const user = await server.createUser();
+    const params = (extra: Record<string, string> = {}) => ({
+      response_type: 'code',
+      client_id: client.id,
+      redirect_uri: REDIRECT,
+      scope: 'openid',
+      code_challenge: pkcePair().challenge,
+      code_challenge_method: 'S256',
+      ...extra,
+    });
+    const url = (query: Record<string, string>) => `/oauth/authorize?${new URLSearchParams(query)}`;
+    const signIn = (browser: InjectBrowser, query = params()) =>
+      browser.authorize(query, user.email, user.password);
+    return { client, user, params, url, signIn, browser: new InjectBrowser(server.app) };
+  }
+
   // Someone at a browser with an old session takes the CSRF token from any page and posts
   // `approve` for a request whose client asked for a new sign-in.
   for (const [label, extra, wait] of [
@@ -302,24 +325,11 @@ describe('max_age and prompt=login', () => {
     ['max_age', { max_age: '60' }, 10 * 60_000],
   ] as const) {
     test(`posting approve with an old session does not skip the sign-in ${label} asks for`, async () => {
-      const { client } = await server.createClient({
-        kind: 'authorization_code',
-        redirectUris: [REDIRECT],
-      });
-      const user = await server.createUser();
-      const browser = new InjectBrowser(server.app);
-      const base = {
-        response_type: 'code',
-        client_id: client.id,
-        redirect_uri: REDIRECT,
-        scope: 'openid',
-        code_challenge: pkcePair().challenge,
-        code_challenge_method: 'S256',
-      };
-      await browser.authorize(base, user.email, user.password);
+      const { params, url, signIn, browser } = await codeFlow();
+      await signIn(browser);
       server.clock.advance(wait);
-      const demanding = { ...base, ...extra, code_challenge: pkcePair().challenge, state: 's2' };
-      const page = await browser.get(`/oauth/authorize?${new URLSearchParams(demanding)}`);
+      const demanding = params({ ...extra, state: 's2' });
+      const page = await browser.get(url(demanding));
       assert.match(page.body, /name="password"/, 'the request asks for a sign-in');
       const forged = await browser.post('/oauth/authorize', {
         ...demanding,
@@ -332,50 +342,20 @@ describe('max_age and prompt=login', () => {
   }
 
   test('the same prompt=login URL opened again after its code asks for a new sign-in', async () => {
-    const { client } = await server.createClient({
-      kind: 'authorization_code',
-      redirectUris: [REDIRECT],
-      skipConsent: true,
-    });
-    const user = await server.createUser();
-    const browser = new InjectBrowser(server.app);
+    const { user, params, url, browser } = await codeFlow({ skipConsent: true });
     // A client with a fixed state and the same PKCE challenge makes the same URL every time.
-    const url = `/oauth/authorize?${new URLSearchParams({
-      response_type: 'code',
-      client_id: client.id,
-      redirect_uri: REDIRECT,
-      scope: 'openid',
-      state: 'fixed',
-      code_challenge: pkcePair().challenge,
-      code_challenge_method: 'S256',
-      prompt: 'login',
-      max_age: '0',
-    })}`;
-    const login = await browser.get(url);
+    const same = url(params({ state: 'fixed', prompt: 'login', max_age: '0' }));
+    const login = await browser.get(same);
     const issued = await browser.login(login, user.email, user.password);
     assert.equal(issued.statusCode, 303);
-    const again = await browser.get(url);
+    const again = await browser.get(same);
     assert.equal(again.statusCode, 200);
     assert.match(again.body, /name="password"/);
   });
 
   test('a sign-in carries to its consent post for minutes, not for the life of the session', async () => {
-    const { client } = await server.createClient({
-      kind: 'authorization_code',
-      redirectUris: [REDIRECT],
-    });
-    const user = await server.createUser();
-    const browser = new InjectBrowser(server.app);
-    const query = {
-      response_type: 'code',
-      client_id: client.id,
-      redirect_uri: REDIRECT,
-      scope: 'openid',
-      code_challenge: pkcePair().challenge,
-      code_challenge_method: 'S256',
-      prompt: 'login',
-    };
-    const login = await browser.get(`/oauth/authorize?${new URLSearchParams(query)}`);
+    const { user, params, url, browser } = await codeFlow();
+    const login = await browser.get(url(params({ prompt: 'login' })));
     const consent = await browser.login(login, user.email, user.password);
     assert.match(consent.body, /portcullis_action/);
     server.clock.advance(11 * 60_000);
@@ -385,23 +365,8 @@ describe('max_age and prompt=login', () => {
   });
 
   test('a sign-in made for a request that also needs consent carries through the consent post', async () => {
-    const { client } = await server.createClient({
-      kind: 'authorization_code',
-      redirectUris: [REDIRECT],
-    });
-    const user = await server.createUser();
-    const browser = new InjectBrowser(server.app);
-    const query = {
-      response_type: 'code',
-      client_id: client.id,
-      redirect_uri: REDIRECT,
-      scope: 'openid',
-      code_challenge: pkcePair().challenge,
-      code_challenge_method: 'S256',
-      prompt: 'login consent',
-      max_age: '0',
-    };
-    const login = await browser.get(`/oauth/authorize?${new URLSearchParams(query)}`);
+    const { user, params, url, browser } = await codeFlow();
+    const login = await browser.get(url(params({ prompt: 'login consent', max_age: '0' })));
     const consent = await browser.login(login, user.email, user.password);
     assert.match(consent.body, /portcullis_action/, 'the consent page');
     const approved = await browser.decide(consent, 'approve');
@@ -410,27 +375,13 @@ describe('max_age and prompt=login', () => {
   });
 
   test('signing in again ends the browser’s previous session', async () => {
-    const { client } = await server.createClient({
-      kind: 'authorization_code',
-      redirectUris: [REDIRECT],
-      skipConsent: true,
-    });
-    const user = await server.createUser();
-    const browser = new InjectBrowser(server.app);
-    const base = {
-      response_type: 'code',
-      client_id: client.id,
-      redirect_uri: REDIRECT,
-      scope: 'openid',
-      code_challenge: pkcePair().challenge,
-      code_challenge_method: 'S256',
-    };
-    await browser.authorize(base, user.email, user.password);
+    const { params, url, signIn, browser } = await codeFlow({ skipConsent: true });
+    await signIn(browser);
     const oldCookie = browser.cookies.portcullis_session!;
-    await browser.authorize({ ...base, prompt: 'login' }, user.email, user.password);
+    await signIn(browser, params({ prompt: 'login' }));
     assert.notEqual(browser.cookies.portcullis_session, oldCookie);
     const withOld = await server.app.inject({
-      url: `/oauth/authorize?${new URLSearchParams({ ...base, prompt: 'none' })}`,
+      url: url(params({ prompt: 'none' })),
       cookies: { portcullis_session: oldCookie },
     });
     assert.equal(withOld.statusCode, 303);
