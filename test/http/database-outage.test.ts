@@ -9,6 +9,7 @@ import { openPortcullis } from '../../src/runtime/open-portcullis.js';
 import { buildApp } from '../../src/http/app.js';
 import { createClient } from '../../src/core/clients/create-client.js';
 import pg from 'pg';
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { createPostgresSchema, postgresAvailable, POSTGRES_URL } from '../helpers/dialects.js';
 
 /** A TCP proxy to PostgreSQL that the test can cut, as a network partition would. */
@@ -77,6 +78,50 @@ async function stallableProxy(target: URL) {
   };
 }
 
+/**
+ * Portcullis on a fresh PostgreSQL schema reached through `databaseUrl`, its app, and a
+ * client-credentials token request; everything is removed after `run`.
+ */
+async function withServerOn(
+  databaseUrl: (schema: string) => string,
+  run: (server: {
+    app: FastifyInstance;
+    requestToken: () => Promise<LightMyRequestResponse>;
+    auth: string;
+  }) => Promise<void>,
+): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'portcullis-outage-'));
+  const { schema, drop } = await createPostgresSchema();
+  try {
+    const portcullis = await openPortcullis(
+      parseConfig({ databaseUrl: databaseUrl(schema), storageDir: dir, logLevel: 'silent' }),
+      { schema },
+    );
+    const app = await buildApp(portcullis.ctx);
+    try {
+      const { client, secret } = await createClient(portcullis.ctx, {
+        kind: 'client_credentials',
+        name: 'svc',
+      });
+      const auth = `Basic ${Buffer.from(`${client.id}:${secret}`).toString('base64')}`;
+      const requestToken = () =>
+        app.inject({
+          method: 'POST',
+          url: '/oauth/token',
+          headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: auth },
+          payload: 'grant_type=client_credentials',
+        });
+      await run({ app, requestToken, auth });
+    } finally {
+      await app.close();
+      await portcullis.close().catch(() => undefined);
+    }
+  } finally {
+    await drop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 const available = await postgresAvailable();
 
 describe(
@@ -84,137 +129,97 @@ describe(
   { skip: available ? false : 'no PostgreSQL' },
   () => {
     test('requests fail closed with 503 temporarily_unavailable, /health says so, and service resumes when the database returns', async () => {
-      const dir = mkdtempSync(join(tmpdir(), 'portcullis-outage-'));
-      const { schema, drop } = await createPostgresSchema();
       const proxy = await cuttableProxy(new URL(POSTGRES_URL));
-      const portcullis = await openPortcullis(
-        parseConfig({ databaseUrl: proxy.url, storageDir: dir, logLevel: 'silent' }),
-        { schema },
-      );
-      const app = await buildApp(portcullis.ctx);
-      try {
-        const { client, secret } = await createClient(portcullis.ctx, {
-          kind: 'client_credentials',
-          name: 'svc',
-        });
-        const auth = `Basic ${Buffer.from(`${client.id}:${secret}`).toString('base64')}`;
-        const request = () =>
-          app.inject({
+      await withServerOn(
+        () => proxy.url,
+        async ({ app, requestToken, auth }) => {
+          const token = (await requestToken()).json().access_token as string;
+          assert.ok(token);
+
+          await proxy.cut();
+          // The client is still in the one-second cache; the token record cannot be written.
+          const refused = await requestToken();
+          assert.equal(refused.statusCode, 503);
+          assert.equal(refused.json().error, 'temporarily_unavailable');
+          assert.equal(refused.headers['retry-after'], '5');
+          const introspection = await app.inject({
             method: 'POST',
-            url: '/oauth/token',
+            url: '/oauth/introspect',
             headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: auth },
-            payload: 'grant_type=client_credentials',
+            payload: new URLSearchParams({ token }).toString(),
           });
-        const token = (await request()).json().access_token as string;
-        assert.ok(token);
+          assert.notEqual(introspection.statusCode, 200, 'never an answer without the database');
+          assert.equal((await app.inject('/health')).statusCode, 503);
 
-        await proxy.cut();
-        // The client is still in the one-second cache; the token record cannot be written.
-        const refused = await request();
-        assert.equal(refused.statusCode, 503);
-        assert.equal(refused.json().error, 'temporarily_unavailable');
-        assert.equal(refused.headers['retry-after'], '5');
-        const introspection = await app.inject({
-          method: 'POST',
-          url: '/oauth/introspect',
-          headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: auth },
-          payload: new URLSearchParams({ token }).toString(),
-        });
-        assert.notEqual(introspection.statusCode, 200, 'never an answer without the database');
-        assert.equal((await app.inject('/health')).statusCode, 503);
-
-        // The database comes back: the next requests work, no restart needed.
-        const restored = await cuttableProxy(new URL(POSTGRES_URL), proxy.port);
-        try {
-          assert.equal((await request()).statusCode, 200);
-          assert.equal((await app.inject('/health')).statusCode, 200);
-        } finally {
-          await restored.cut();
-        }
-      } finally {
-        await app.close();
-        await portcullis.close().catch(() => undefined);
-        await drop();
-        rmSync(dir, { recursive: true, force: true });
-      }
+          // The database comes back: the next requests work, no restart needed.
+          const restored = await cuttableProxy(new URL(POSTGRES_URL), proxy.port);
+          try {
+            assert.equal((await requestToken()).statusCode, 200);
+            assert.equal((await app.inject('/health')).statusCode, 200);
+          } finally {
+            await restored.cut();
+          }
+        },
+      );
     });
 
     test('a database that stalls (accepts, never answers) makes /health answer 503 in seconds', async () => {
-      const dir = mkdtempSync(join(tmpdir(), 'portcullis-stall-'));
-      const { schema, drop } = await createPostgresSchema();
       const proxy = await stallableProxy(new URL(POSTGRES_URL));
-      const portcullis = await openPortcullis(
-        parseConfig({ databaseUrl: proxy.url, storageDir: dir, logLevel: 'silent' }),
-        { schema },
-      );
-      const app = await buildApp(portcullis.ctx);
       try {
-        assert.equal((await app.inject('/health')).statusCode, 200);
-        proxy.stall();
-        const started = Date.now();
-        const health = await app.inject('/health');
-        assert.equal(health.statusCode, 503);
-        assert.equal(health.json().database, 'unreachable');
-        assert.ok(Date.now() - started < 4000, `answered in ${Date.now() - started} ms`);
-        proxy.resume();
-        assert.equal((await app.inject('/health')).statusCode, 200, 'and recovers');
+        await withServerOn(
+          () => proxy.url,
+          async ({ app }) => {
+            try {
+              assert.equal((await app.inject('/health')).statusCode, 200);
+              proxy.stall();
+              const started = Date.now();
+              const health = await app.inject('/health');
+              assert.equal(health.statusCode, 503);
+              assert.equal(health.json().database, 'unreachable');
+              assert.ok(Date.now() - started < 4000, `answered in ${Date.now() - started} ms`);
+              proxy.resume();
+              assert.equal((await app.inject('/health')).statusCode, 200, 'and recovers');
+            } finally {
+              proxy.resume();
+            }
+          },
+        );
       } finally {
-        proxy.resume();
-        await app.close();
-        await portcullis.close().catch(() => undefined);
         await proxy.close();
-        await drop();
-        rmSync(dir, { recursive: true, force: true });
       }
     });
 
     test('connections killed under load (pg_terminate_backend) give 503s, never a crash, and service goes on', async () => {
-      const dir = mkdtempSync(join(tmpdir(), 'portcullis-kill-'));
-      const { schema, drop } = await createPostgresSchema();
-      const name = `portcullis-kill-${schema}`;
-      const url = new URL(POSTGRES_URL);
-      url.searchParams.set('application_name', name);
-      const portcullis = await openPortcullis(
-        parseConfig({ databaseUrl: url.href, storageDir: dir, logLevel: 'silent' }),
-        { schema },
-      );
-      const app = await buildApp(portcullis.ctx);
+      const name = `portcullis-kill-${process.pid}-${Date.now()}`;
       const admin = new pg.Client({ connectionString: POSTGRES_URL });
       await admin.connect();
       try {
-        const { client, secret } = await createClient(portcullis.ctx, {
-          kind: 'client_credentials',
-          name: 'svc',
-        });
-        const auth = `Basic ${Buffer.from(`${client.id}:${secret}`).toString('base64')}`;
-        const request = () =>
-          app.inject({
-            method: 'POST',
-            url: '/oauth/token',
-            headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: auth },
-            payload: 'grant_type=client_credentials',
-          });
-        const statuses = new Set<number>();
-        for (let round = 0; round < 8; round++) {
-          const burst = Array.from({ length: 16 }, () => request());
-          await admin.query(
-            'select pg_terminate_backend(pid) from pg_stat_activity where application_name = $1',
-            [name],
-          );
-          for (const response of await Promise.all(burst)) statuses.add(response.statusCode);
-        }
-        assert.deepEqual(
-          [...statuses].filter((s) => s !== 200 && s !== 503),
-          [],
-          'only successes and 503s',
+        await withServerOn(
+          () => {
+            const url = new URL(POSTGRES_URL);
+            url.searchParams.set('application_name', name);
+            return url.href;
+          },
+          async ({ requestToken }) => {
+            const statuses = new Set<number>();
+            for (let round = 0; round < 8; round++) {
+              const burst = Array.from({ length: 16 }, () => requestToken());
+              await admin.query(
+                'select pg_terminate_backend(pid) from pg_stat_activity where application_name = $1',
+                [name],
+              );
+              for (const response of await Promise.all(burst)) statuses.add(response.statusCode);
+            }
+            assert.deepEqual(
+              [...statuses].filter((s) => s !== 200 && s !== 503),
+              [],
+              'only successes and 503s',
+            );
+            assert.equal((await requestToken()).statusCode, 200, 'service goes on');
+          },
         );
-        assert.equal((await request()).statusCode, 200, 'service goes on');
       } finally {
         await admin.end();
-        await app.close();
-        await portcullis.close().catch(() => undefined);
-        await drop();
-        rmSync(dir, { recursive: true, force: true });
       }
     });
   },
