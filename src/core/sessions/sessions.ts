@@ -28,7 +28,10 @@ export async function startLoginSession(
  * The request a sign-in was made for has been answered (code issued or access denied): the
  * same URL opened again later must not count as signed in for it.
  */
-export async function answeredRequestOf(ctx: CoreContext, session: LoginSession): Promise<void> {
+export async function forgetRequestOfSignIn(
+  ctx: CoreContext,
+  session: LoginSession,
+): Promise<void> {
   if (session.requestDigest !== null) await ctx.repos.loginSessions.clearRequestDigest(session.id);
 }
 

@@ -7,11 +7,12 @@ import { buildRedirect, issueAuthorizationCode } from '../../core/oauth/authoriz
 import type { AuthorizationRequest } from '../../core/oauth/authorize/authorization-request.js';
 import { grantConsent } from '../../core/consents/grant-consent.js';
 import {
-  answeredRequestOf,
+  forgetRequestOfSignIn,
   findLoginSession,
   startLoginSession,
 } from '../../core/sessions/sessions.js';
 import { signIn } from '../../core/users/sign-in.js';
+import { endLoginSession } from '../../core/sessions/end-session.js';
 import type { LoginSession } from '../../core/sessions/login-session.js';
 import { OAuthError } from '../../core/oauth/errors.js';
 import { singleValued } from '../form-params.js';
@@ -85,7 +86,7 @@ export async function authorizeRoutes(
         }
         // The browser's previous session (another user, or the same one signing in again)
         // ends here: one browser, one session.
-        if (session) await ctx.repos.loginSessions.delete(session.id);
+        if (session) await endLoginSession(ctx, session.id);
         const started = await startLoginSession(ctx, result.user.id, {
           requestDigest: authorizationRequestDigest(authz),
         });
@@ -98,7 +99,7 @@ export async function authorizeRoutes(
         });
         session = started.session;
       } else if (form.portcullis_action === 'deny' && session) {
-        await answeredRequestOf(ctx, session);
+        await forgetRequestOfSignIn(ctx, session);
         return redirectError(
           reply,
           authz.redirectUri,
@@ -135,7 +136,7 @@ export async function authorizeRoutes(
       userId: session.userId,
       authTime: session.authTime,
     });
-    await answeredRequestOf(ctx, session);
+    await forgetRequestOfSignIn(ctx, session);
     return reply.header('cache-control', 'no-store').redirect(location, 303);
   };
 
