@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Fastify from 'fastify';
 import { createClient, openPortcullis, parseConfig, portcullisPlugin } from '../../src/index.js';
+import { basic, postForm } from '../helpers/oauth-inject.js';
 
 test('the HTTP face registers inside an existing Fastify app without taking it over', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'portcullis-embed-'));
@@ -22,15 +23,12 @@ test('the HTTP face registers inside an existing Fastify app without taking it o
       kind: 'client_credentials',
       name: 'svc',
     });
-    const token = await app.inject({
-      method: 'POST',
-      url: '/oauth/token',
-      headers: {
-        'content-type': 'application/x-www-form-urlencoded',
-        authorization: `Basic ${Buffer.from(`${client.id}:${secret}`).toString('base64')}`,
-      },
-      payload: 'grant_type=client_credentials',
-    });
+    const token = await postForm(
+      app,
+      '/oauth/token',
+      { grant_type: 'client_credentials' },
+      { authorization: basic(client.id, secret!) },
+    );
     assert.equal(token.statusCode, 200);
     assert.deepEqual((await app.inject('/app/hello')).json(), { hello: 'world' });
     const boom = await app.inject('/app/boom');

@@ -8,6 +8,7 @@ import { parseConfig } from '../../src/config/load.js';
 import { openPortcullis } from '../../src/runtime/open-portcullis.js';
 import { buildApp } from '../../src/http/app.js';
 import { createClient } from '../../src/core/clients/create-client.js';
+import { basic, postForm } from '../helpers/oauth-inject.js';
 
 test('request logs never contain secrets: no id_token_hint, no client secret, no tokens', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'portcullis-logs-'));
@@ -27,15 +28,12 @@ test('request logs never contain secrets: no id_token_hint, no client secret, no
       kind: 'client_credentials',
       name: 'svc',
     });
-    const token = await app.inject({
-      method: 'POST',
-      url: '/oauth/token',
-      headers: {
-        'content-type': 'application/x-www-form-urlencoded',
-        authorization: `Basic ${Buffer.from(`${client.id}:${secret}`).toString('base64')}`,
-      },
-      payload: 'grant_type=client_credentials',
-    });
+    const token = await postForm(
+      app,
+      '/oauth/token',
+      { grant_type: 'client_credentials' },
+      { authorization: basic(client.id, secret!) },
+    );
     const accessToken = token.json().access_token as string;
     await app.inject(`/oauth/logout?id_token_hint=${accessToken}&state=s`);
     await app.inject(`/oauth/authorize?client_id=x&code=leaky-code&login_hint=ada%40example.com`);
