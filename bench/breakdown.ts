@@ -146,6 +146,7 @@ try {
       clientId: client.id,
       userId: null,
       scopes: ['users:read'],
+      grantType: 'client_credentials',
       lifetimeSeconds: 3600,
     }),
   );
@@ -168,6 +169,7 @@ try {
       userId: null,
       name: null,
       scopes: ['users:read'],
+      grantType: 'client_credentials',
       authorizationCodeId: null,
       refreshFamilyId: null,
       expiresAt: Date.now() + 3_600_000,

@@ -1,32 +1,33 @@
 #!/usr/bin/env node
-import { Command, CommanderError } from 'commander';
+import { CommanderError } from 'commander';
 import { ConfigError } from '../config/load.js';
-import { registerServe } from './commands/serve.js';
-import { registerMigrate } from './commands/migrate.js';
-import { registerCreateClient } from './commands/create-client.js';
-import { registerCreateUser } from './commands/create-user.js';
 import { OAuthError } from '../core/oauth/errors.js';
+import { expandAliases } from './aliases.js';
+import { buildProgram } from './program.js';
 import { UsageError } from './open.js';
 
-const program = new Command('portcullis')
-  .description('Portcullis: OAuth2 / OpenID Connect authorization server')
-  .option('--config <file>', 'JSON config file (default: portcullis.config.json when present)')
-  .option('--debug', 'print stack traces on errors')
-  .showHelpAfterError()
-  .exitOverride();
+const program = buildProgram();
+const commands = new Set(program.commands.map((c) => c.name()));
+const args = expandAliases(process.argv.slice(2), commands);
 
-registerServe(program);
-registerMigrate(program);
-registerCreateClient(program);
-registerCreateUser(program);
+/**
+ * Exit code 2 for bad usage: a missing or malformed option, or a value the core refused as
+ * invalid input (a malformed id, a bad redirect URI, an unknown scope). Exit code 1 for an
+ * operation that failed (not found, already exists, in use, database down).
+ */
+function exitCodeOf(error: unknown): number {
+  if (error instanceof UsageError) return 2;
+  if (error instanceof OAuthError)
+    return error.code === 'invalid_request' || error.code === 'invalid_scope' ? 2 : 1;
+  return 1;
+}
 
 try {
-  await program.parseAsync(process.argv);
+  await program.parseAsync(args, { from: 'user' });
 } catch (error) {
   if (error instanceof CommanderError) {
     process.exit(error.exitCode === 0 ? 0 : 2);
   }
-  const debug = process.argv.includes('--debug');
   const message =
     error instanceof OAuthError
       ? error.description
@@ -36,6 +37,7 @@ try {
   process.stderr.write(
     `portcullis: ${error instanceof ConfigError ? 'configuration error: ' : ''}${message}\n`,
   );
-  if (debug && error instanceof Error && error.stack) process.stderr.write(error.stack + '\n');
-  process.exit(error instanceof UsageError ? 2 : 1);
+  if (args.includes('--debug') && error instanceof Error && error.stack)
+    process.stderr.write(error.stack + '\n');
+  process.exit(exitCodeOf(error));
 }

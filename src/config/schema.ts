@@ -1,9 +1,10 @@
+import { DEFINABLE_SCOPE } from '../core/scopes/match.js';
 import { z } from 'zod';
 
 const scopeName = z
   .string()
   .max(200)
-  .regex(/^[A-Za-z0-9_.-]+(:[A-Za-z0-9_.*-]+)?$/, 'a scope is `name` or `resource:action`');
+  .regex(DEFINABLE_SCOPE, 'a scope is `name` or `resource:action`');
 
 /** Default scopes: the OIDC ones plus a wildcard-friendly example set. */
 export const DEFAULT_SCOPES: Record<string, string> = {

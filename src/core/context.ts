@@ -11,6 +11,7 @@ import type { ConsentRepository } from './consents/consent.js';
 import type { LoginSessionRepository } from './sessions/login-session.js';
 import type { KeyRing } from './keys/key-ring.js';
 import type { LoginThrottle } from './ratelimit/login-throttle.js';
+import type { MaintenanceRepository } from './maintenance/maintenance-repository.js';
 
 export interface Repositories {
   clients: ClientRepository;
@@ -22,6 +23,8 @@ export interface Repositories {
   signingKeys: SigningKeyRepository;
   consents: ConsentRepository;
   loginSessions: LoginSessionRepository;
+  /** Aggregates and bulk deletes for the admin CLI. */
+  maintenance: MaintenanceRepository;
 }
 
 /** Everything a core service needs, passed in: no service reaches for a global. */

@@ -38,6 +38,11 @@ export interface OpenPortcullisOptions extends OpenDatabaseOptions {
   /** Run pending migrations (default true). */
   migrate?: boolean;
   /**
+   * Add the configured scopes and the personal access client when missing (default true).
+   * Diagnostics (`health`, `status`) open without, to report the database as it is.
+   */
+  prepare?: boolean;
+  /**
    * Load (or create) and register the signing key (default true). Administration (the CLI)
    * opens without: registering a key retires every other, so a CLI run from another folder
    * would otherwise retire the running servers' key.
@@ -91,8 +96,10 @@ export async function openPortcullis(
           : memoryLoginLimiters(config.loginThrottle),
       ),
     };
-    await syncConfiguredScopes(ctx);
-    await ensurePersonalAccessClient(ctx);
+    if (options.prepare !== false) {
+      await syncConfiguredScopes(ctx);
+      await ensurePersonalAccessClient(ctx);
+    }
     return {
       ctx,
       db,

@@ -2,6 +2,10 @@ import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config/schema.js';
 import { buildApp } from '../http/app.js';
 import { openPortcullis, type Portcullis } from './open-portcullis.js';
+import { followSigningKeyEvery } from './follow-signing-key.js';
+
+/** How often a server checks whether `keys:rotate` has replaced its signing key. */
+const KEY_CHECK_INTERVAL_MS = 5000;
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -25,6 +29,12 @@ export async function startServer(config: Config): Promise<RunningServer> {
     await portcullis.close();
     throw error;
   }
+  const stopFollowing = followSigningKeyEvery(
+    portcullis,
+    KEY_CHECK_INTERVAL_MS,
+    (kid) => app.log.info({ kid }, 'signing key rotated by another process: now signing with it'),
+    (error) => app.log.warn({ err: error }, 'could not check for a rotated signing key'),
+  );
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
@@ -35,6 +45,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     url: `http://${host}:${port}`,
     stop: () =>
       (stopping ??= (async () => {
+        stopFollowing();
         await app.close();
         await portcullis.close();
       })()),

@@ -43,6 +43,8 @@ export interface ScopesTable {
   name: string;
   description: string;
   created_at: number;
+  /** Set by `scopes:delete`: the scope is gone and configuration does not restore it. */
+  deleted_at: number | null;
 }
 
 export interface AuthorizationCodesTable {
@@ -71,6 +73,8 @@ export interface AccessTokensTable {
   scopes: string;
   authorization_code_id: string | null;
   refresh_family_id: string | null;
+  /** The grant that issued it; null for tokens issued before migration 004. */
+  grant_type: string | null;
   expires_at: number;
   revoked_at: number | null;
   created_at: number;

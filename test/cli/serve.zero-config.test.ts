@@ -79,6 +79,7 @@ describe('portcullis serve with zero configuration', () => {
         '001-oauth-foundation',
         '002-authorization-code-replay',
         '003-login-session-request',
+        '004-admin-cli',
       ]);
       const second = runCli(['migrate', '--json'], { cwd });
       assert.deepEqual(JSON.parse(second.stdout).applied, []);

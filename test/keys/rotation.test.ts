@@ -79,7 +79,7 @@ describe('signing keys', () => {
       'tokens signed by the old key still introspect active',
     );
     assert.equal(await active(after), true);
-    server.clock.set(rotated.verifyUntil + 1);
+    server.clock.set(rotated.verifyUntil! + 1);
     assert.deepEqual(
       (await jwks()).keys.map((k) => k.kid),
       [rotated.kid],

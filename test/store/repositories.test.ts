@@ -131,6 +131,7 @@ const accessTokenRow = (
   scopes: ['posts:read'],
   authorizationCodeId: null,
   refreshFamilyId: null,
+  grantType: 'client_credentials',
   expiresAt: T + 60 * MINUTE,
   revokedAt: null,
   createdAt: T,
@@ -462,9 +463,25 @@ for (const dialect of await testDialects()) {
       test('find of an unknown scope returns undefined; delete reports whether it existed', async () => {
         assert.equal(await repos.scopes.find('nope'), undefined);
         await repos.scopes.upsert({ name: 'profile', description: 'Name', createdAt: T });
-        assert.equal(await repos.scopes.delete('profile'), true);
+        assert.equal(await repos.scopes.delete('profile', T), true);
         assert.equal(await repos.scopes.find('profile'), undefined);
-        assert.equal(await repos.scopes.delete('profile'), false);
+        assert.equal(await repos.scopes.delete('profile', T), false);
+      });
+
+      test('a deleted scope stays deleted when configuration inserts it again; upsert restores it', async () => {
+        await repos.scopes.upsert({ name: 'posts:read', description: 'Read posts', createdAt: T });
+        await repos.scopes.delete('posts:read', T + MINUTE);
+        assert.equal(
+          await repos.scopes.insertMissing([
+            { name: 'posts:read', description: 'Read posts', createdAt: T + DAY },
+          ]),
+          0,
+        );
+        assert.deepEqual(await repos.scopes.list(), []);
+        await repos.scopes.upsert({ name: 'posts:read', description: 'Again', createdAt: T + DAY });
+        assert.deepEqual(await repos.scopes.list(), [
+          { name: 'posts:read', description: 'Again', createdAt: T },
+        ]);
       });
     });
 
@@ -677,15 +694,22 @@ for (const dialect of await testDialects()) {
         assert.deepEqual(await repos.accessTokens.listPersonal(newId(), T), []);
       });
 
-      test('listByClient returns every token of the client, revoked and expired included', async () => {
+      test('listByClient returns the newest tokens of the client, revoked and expired included', async () => {
         const client = await insertClient();
         const otherClient = await insertClient();
         const first = accessTokenRow(client.id, { revokedAt: T });
-        const second = accessTokenRow(client.id, { expiresAt: T - DAY });
+        const second = accessTokenRow(client.id, { expiresAt: T - DAY, grantType: null });
+        const third = accessTokenRow(client.id, { grantType: 'personal_access' });
         await repos.accessTokens.insert(first);
         await repos.accessTokens.insert(second);
+        await repos.accessTokens.insert(third);
         await repos.accessTokens.insert(accessTokenRow(otherClient.id));
-        assert.deepEqual(await repos.accessTokens.listByClient(client.id), [second, first]);
+        assert.deepEqual(await repos.accessTokens.listByClient(client.id, 10), [
+          third,
+          second,
+          first,
+        ]);
+        assert.deepEqual(await repos.accessTokens.listByClient(client.id, 2), [third, second]);
       });
     });
 

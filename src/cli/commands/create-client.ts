@@ -1,8 +1,13 @@
 import { Command, Option } from 'commander';
+import { cancel, confirm, isCancel, select, text } from '@clack/prompts';
 import { createClient } from '../../core/clients/create-client.js';
-import { CLIENT_KINDS, type Client, type ClientKind } from '../../core/clients/client.js';
+import { CLIENT_KINDS, type ClientKind } from '../../core/clients/client.js';
+import { isRegistrableRedirectUri } from '../../core/clients/redirect-uri.js';
 import { parseScope } from '../../core/scopes/match.js';
-import { UsageError, printJson, withPortcullis } from '../open.js';
+import { UsageError, withPortcullis } from '../open.js';
+import { AbortedError, canPrompt } from '../confirm.js';
+import { formatFields, formatSecret, paint, print, printJson } from '../output.js';
+import { clientFields, clientView } from './client-view.js';
 
 interface CreateOptions {
   name?: string;
@@ -16,20 +21,73 @@ interface CreateOptions {
   json?: boolean;
 }
 
-const collect = (value: string, previous: string[]) => [...previous, value];
+export const collect = (value: string, previous: string[]) => [...previous, value];
 
-export const clientView = (client: Client) => ({
-  id: client.id,
-  name: client.name,
-  type: client.kind,
-  confidential: client.secretDigest !== null,
-  redirect_uris: client.redirectUris,
-  grant_types: client.grantTypes,
-  scopes: client.scopes,
-  first_party: client.skipConsent,
-  revoked: client.revokedAt !== null,
-  created_at: new Date(client.createdAt).toISOString(),
-});
+/** `--scopes "a b"` or `--scopes a,b`. */
+export const scopeList = (value: string) => parseScope(value.replace(/,/g, ' '));
+
+const KIND_LABELS: Record<ClientKind, string> = {
+  authorization_code: 'Web or mobile app (authorization code + PKCE)',
+  client_credentials: 'Service / machine-to-machine (client credentials)',
+  password: 'First-party app collecting passwords (password grant)',
+  personal_access: 'Personal access tokens',
+};
+
+function answered<T>(value: T): Exclude<T, symbol> {
+  if (isCancel(value)) {
+    cancel('No client created.');
+    throw new AbortedError('aborted: no client created');
+  }
+  return value as Exclude<T, symbol>;
+}
+
+/** Asks for what the flags left out (only on a terminal). */
+async function promptMissing(options: CreateOptions, kindGiven: boolean): Promise<void> {
+  options.name ??= answered(
+    await text({
+      message: 'Client name',
+      placeholder: 'My App',
+      validate: (v) => (v?.trim() ? undefined : 'a name is required'),
+    }),
+  );
+  if (!kindGiven) {
+    options.type = answered(
+      await select<ClientKind>({
+        message: 'What kind of client?',
+        options: CLIENT_KINDS.map((kind) => ({ value: kind, label: KIND_LABELS[kind] })),
+      }),
+    );
+  }
+  if ((options.type ?? 'authorization_code') !== 'authorization_code') return;
+  if (options.redirect.length === 0) {
+    const answer = answered(
+      await text({
+        message: 'Redirect URI(s), comma separated',
+        placeholder: 'https://myapp.com/callback',
+        validate: (v) =>
+          (v ?? '')
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean)
+            .every(isRegistrableRedirectUri) && v?.trim()
+            ? undefined
+            : 'https, http on localhost, or an app scheme (com.example.app:/callback)',
+      }),
+    );
+    options.redirect = answer
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+  }
+  if (options.public === undefined) {
+    options.public = answered(
+      await confirm({
+        message: 'Public client (SPA or native app: no secret, PKCE)?',
+        initialValue: false,
+      }),
+    );
+  }
+}
 
 export function registerCreateClient(program: Command): void {
   program
@@ -47,19 +105,26 @@ export function registerCreateClient(program: Command): void {
     .addHelpText(
       'after',
       `
+Without --name on a terminal, asks for the name, type and redirect URIs.
+
 Examples:
+  $ portcullis create
   $ portcullis create --name="My App" --redirect="https://myapp.com/callback"
   $ portcullis create --personal --name="Personal Tokens"
   $ portcullis create --password-client --name="Mobile App"
-  $ portcullis create --type=client_credentials --name="Service Client"`,
+  $ portcullis create --type=client_credentials --name="Service Client" --scopes="users:read"`,
     )
     .action(async (options: CreateOptions, command: Command) => {
+      const kindGiven = Boolean(options.personal || options.passwordClient || options.type);
+      if (!options.name) {
+        if (!canPrompt()) throw new UsageError('--name is required (no terminal to ask)');
+        await promptMissing(options, kindGiven);
+      }
       const kind: ClientKind = options.personal
         ? 'personal_access'
         : options.passwordClient
           ? 'password'
           : (options.type ?? 'authorization_code');
-      if (!options.name) throw new UsageError('--name is required');
       const created = await withPortcullis(command, (p) =>
         createClient(p.ctx, {
           name: options.name!,
@@ -67,28 +132,18 @@ Examples:
           public: options.public === true,
           redirectUris: options.redirect,
           skipConsent: options.firstParty === true,
-          ...(options.scopes ? { scopes: parseScope(options.scopes.replace(/,/g, ' ')) } : {}),
+          ...(options.scopes ? { scopes: scopeList(options.scopes) } : {}),
         }),
       );
       if (options.json) {
         printJson({ ...clientView(created.client), client_secret: created.secret });
         return;
       }
-      const lines = [
-        `Client created.`,
-        `  Client ID      ${created.client.id}`,
-        `  Name           ${created.client.name}`,
-        `  Type           ${created.client.kind}${created.secret ? '' : ' (public)'}`,
-      ];
-      if (created.client.redirectUris.length)
-        lines.push(`  Redirect URIs  ${created.client.redirectUris.join(', ')}`);
+      print(paint('green', 'Client created.'));
+      print(formatFields(clientFields(created.client)));
       if (created.secret) {
-        lines.push(
-          `  Client secret  ${created.secret}`,
-          '',
-          '  Store the secret now: it is shown only once and cannot be recovered.',
-        );
+        print();
+        print(formatSecret('Client secret', created.secret));
       }
-      process.stdout.write(lines.join('\n') + '\n');
     });
 }

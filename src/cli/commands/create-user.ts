@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { createUser } from '../../core/users/create-user.js';
-import { UsageError, printJson, withPortcullis } from '../open.js';
+import { UsageError, withPortcullis } from '../open.js';
+import { printJson } from '../output.js';
 
 export function registerCreateUser(program: Command): void {
   program

@@ -4,6 +4,7 @@ import { digest, newSecret } from '../secrets.js';
 import { invalidRequest } from '../oauth/errors.js';
 import { GRANTS_OF_KIND, type Client, type ClientKind, type GrantType } from './client.js';
 import { assertRedirectUris } from './redirect-uri.js';
+import { assertClientScopes } from '../scopes/manage-scopes.js';
 
 export interface CreateClientOptions {
   name: string;
@@ -26,7 +27,8 @@ export interface CreatedClient {
 
 /**
  * Registers a client.
- * @throws OAuthError invalid_request for a bad name, redirect URI or kind/option mix.
+ * @throws OAuthError invalid_request for a bad name, redirect URI or kind/option mix;
+ *   invalid_scope for an allowed scope that no defined scope matches.
  */
 export async function createClient(
   ctx: CoreContext,
@@ -43,6 +45,7 @@ export async function createClient(
     throw invalidRequest('an authorization_code client needs at least one redirect URI');
   }
   assertRedirectUris(redirectUris);
+  if (options.scopes) await assertClientScopes(ctx, options.scopes);
   const secret = isPublic ? null : newSecret();
   const now = ctx.clock.now();
   const client: Client = {

@@ -62,6 +62,22 @@ export class KeyRing {
     return (await this.repo.find(this.signer.kid))?.status === 'active';
   }
 
+  /**
+   * Switches to a key another process has made the active one (`portcullis keys:rotate`),
+   * without registering or retiring anything. False when `material` is not the active key.
+   */
+  async adopt(material: SigningKeyMaterial): Promise<boolean> {
+    if ((await this.repo.find(material.kid))?.status !== 'active') return false;
+    this.signer = material;
+    await this.reload();
+    return true;
+  }
+
+  /** The kid of the active key in the database (whoever signs with it), if any. */
+  async activeKid(): Promise<string | undefined> {
+    return (await this.repo.list()).find((record) => record.status === 'active')?.kid;
+  }
+
   /** Makes `next` the signing key; the old public key stays valid until `verifyUntil`. */
   async rotate(next: SigningKeyMaterial, verifyUntil: number): Promise<void> {
     this.signer = next;

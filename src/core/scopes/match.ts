@@ -42,6 +42,9 @@ export function formatScope(scopes: readonly string[]): string {
 
 const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
 
+/** A scope this server may define: `name` or `resource:action` (the action may be `*`). */
+export const DEFINABLE_SCOPE = /^[A-Za-z0-9_.-]+(:[A-Za-z0-9_.*-]+)?$/;
+
 /** RFC 6749 §3.3 scope-token syntax. */
 export function isValidScopeToken(scope: string): boolean {
   return SCOPE_TOKEN.test(scope);

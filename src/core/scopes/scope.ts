@@ -7,8 +7,13 @@ export interface ScopeDefinition {
 export interface ScopeRepository {
   list(): Promise<ScopeDefinition[]>;
   find(name: string): Promise<ScopeDefinition | undefined>;
-  /** Inserts the definitions that do not exist yet; existing ones are left as they are. */
+  /**
+   * Inserts the definitions that were never defined; existing and deleted ones are left as they
+   * are, so a scope removed with `scopes:delete` stays removed.
+   */
   insertMissing(scopes: ScopeDefinition[]): Promise<number>;
+  /** Defines a scope, or redefines one that was deleted. */
   upsert(scope: ScopeDefinition): Promise<void>;
-  delete(name: string): Promise<boolean>;
+  /** Deletes a scope for good (configuration does not restore it); false when unknown. */
+  delete(name: string, now: number): Promise<boolean>;
 }

@@ -1,4 +1,9 @@
+import type { GrantType } from '../clients/client.js';
+
 export type AccessTokenKind = 'access' | 'personal';
+
+/** The grant that issued a token: an OAuth grant, or a personal access token's creation. */
+export type IssuingGrant = GrantType | 'personal_access';
 
 /** What we keep of an issued access token (the JWT itself is never stored). */
 export interface AccessTokenRecord {
@@ -11,6 +16,8 @@ export interface AccessTokenRecord {
   scopes: string[];
   authorizationCodeId: string | null;
   refreshFamilyId: string | null;
+  /** Null for tokens issued before grants were recorded. */
+  grantType: IssuingGrant | null;
   expiresAt: number;
   revokedAt: number | null;
   createdAt: number;
@@ -25,5 +32,6 @@ export interface AccessTokenRepository {
   revokeByRefreshFamily(familyId: string, now: number): Promise<number>;
   revokeByClient(clientId: string, now: number): Promise<number>;
   listPersonal(userId: string, now: number): Promise<AccessTokenRecord[]>;
-  listByClient(clientId: string): Promise<AccessTokenRecord[]>;
+  /** A client's tokens, newest first, at most `limit` of them. */
+  listByClient(clientId: string, limit: number): Promise<AccessTokenRecord[]>;
 }

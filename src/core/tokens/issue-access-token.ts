@@ -5,12 +5,13 @@ import type { CoreContext } from '../context.js';
 import { seconds } from '../clock.js';
 import { newId } from '../ids.js';
 import { formatScope } from '../scopes/match.js';
-import type { AccessTokenKind, AccessTokenRecord } from './access-token-record.js';
+import type { AccessTokenKind, AccessTokenRecord, IssuingGrant } from './access-token-record.js';
 
 export interface IssueAccessTokenOptions {
   clientId: string;
   userId: string | null;
   scopes: string[];
+  grantType: IssuingGrant;
   kind?: AccessTokenKind;
   name?: string | null;
   lifetimeSeconds: number;
@@ -69,6 +70,7 @@ export async function issueAccessToken(
     scopes: options.scopes,
     authorizationCodeId: options.authorizationCodeId ?? null,
     refreshFamilyId: options.refreshFamilyId ?? null,
+    grantType: options.grantType,
     expiresAt: exp * 1000,
     revokedAt: null,
     createdAt: now,

@@ -80,6 +80,7 @@ export async function createPersonalAccessToken(
     userId: user.id,
     scopes,
     kind: 'personal',
+    grantType: 'personal_access',
     name,
     lifetimeSeconds: days * 86_400,
   });

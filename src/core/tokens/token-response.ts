@@ -1,5 +1,5 @@
 import type { CoreContext } from '../context.js';
-import type { Client } from '../clients/client.js';
+import type { Client, GrantType } from '../clients/client.js';
 import type { User } from '../users/user.js';
 import { formatScope } from '../scopes/match.js';
 import { issueAccessToken } from './issue-access-token.js';
@@ -18,6 +18,7 @@ export interface TokenResponse {
 }
 
 export interface GrantOutcome {
+  grantType: GrantType;
   client: Client;
   user: User | null;
   scopes: string[];
@@ -52,6 +53,7 @@ export async function issueTokenResponse(
     clientId: client.id,
     userId: user?.id ?? null,
     scopes,
+    grantType: grant.grantType,
     lifetimeSeconds: ctx.config.accessTokenExpireMinutes * 60,
     authorizationCodeId: grant.authorizationCodeId ?? null,
     refreshFamilyId: family?.id ?? null,

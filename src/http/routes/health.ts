@@ -40,7 +40,8 @@ export async function healthRoutes(
       const result: Record<string, string> = { database: 'ok', keys: 'ok' };
       try {
         if (!(await withinHealthTimeout(ctx.keys.signingKeyActive())))
-          result.keys = 'signing key retired (rotated on another node): restart this node';
+          result.keys =
+            "signing key retired (rotated elsewhere) and the new key is not in this node's key file or environment";
       } catch (error) {
         request.log.error({ err: error }, 'health check: database unreachable');
         result.database = 'unreachable';

@@ -4,6 +4,7 @@ import type {
   AccessTokenKind,
   AccessTokenRecord,
   AccessTokenRepository,
+  IssuingGrant,
 } from '../../core/tokens/access-token-record.js';
 import type { AccessTokensTable, Database } from '../schema.js';
 import { fromJsonList, toJsonList } from './json-list.js';
@@ -17,6 +18,7 @@ const toRecord = (row: Selectable<AccessTokensTable>): AccessTokenRecord => ({
   scopes: fromJsonList(row.scopes),
   authorizationCodeId: row.authorization_code_id,
   refreshFamilyId: row.refresh_family_id,
+  grantType: row.grant_type as IssuingGrant | null,
   expiresAt: row.expires_at,
   revokedAt: row.revoked_at,
   createdAt: row.created_at,
@@ -31,6 +33,7 @@ const toRow = (token: AccessTokenRecord): Insertable<AccessTokensTable> => ({
   scopes: toJsonList(token.scopes),
   authorization_code_id: token.authorizationCodeId,
   refresh_family_id: token.refreshFamilyId,
+  grant_type: token.grantType,
   expires_at: token.expiresAt,
   revoked_at: token.revokedAt,
   created_at: token.createdAt,
@@ -88,12 +91,13 @@ export function accessTokenRepository(db: Kysely<Database>): AccessTokenReposito
         .execute();
       return rows.map(toRecord);
     },
-    async listByClient(clientId) {
+    async listByClient(clientId, limit) {
       const rows = await db
         .selectFrom('access_tokens')
         .selectAll()
         .where('client_id', '=', clientId)
         .orderBy('jti', 'desc')
+        .limit(limit)
         .execute();
       return rows.map(toRecord);
     },

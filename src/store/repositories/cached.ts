@@ -75,6 +75,6 @@ export function cachedScopes(
     },
     insertMissing: async (scopes) => changed(await inner.insertMissing(scopes)),
     upsert: async (scope) => changed(await inner.upsert(scope)),
-    delete: async (name) => changed(await inner.delete(name)),
+    delete: async (name, now) => changed(await inner.delete(name, now)),
   };
 }

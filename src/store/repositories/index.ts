@@ -9,6 +9,7 @@ import { authorizationCodeRepository } from './authorization-codes.js';
 import { clientRepository } from './clients.js';
 import { consentRepository } from './consents.js';
 import { loginSessionRepository } from './login-sessions.js';
+import { maintenanceRepository } from './maintenance.js';
 import { refreshTokenRepository } from './refresh-tokens.js';
 import { scopeRepository } from './scopes.js';
 import { signingKeyRepository } from './signing-keys.js';
@@ -40,5 +41,6 @@ export function createRepositories(
     signingKeys: signingKeyRepository(db),
     consents: consentRepository(db),
     loginSessions: loginSessionRepository(db),
+    maintenance: maintenanceRepository(db),
   };
 }

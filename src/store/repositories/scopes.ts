@@ -10,13 +10,21 @@ export function scopeRepository(db: Kysely<Database>): ScopeRepository {
   });
   return {
     async list() {
-      return (await db.selectFrom('scopes').selectAll().orderBy('name').execute()).map(toScope);
+      return (
+        await db
+          .selectFrom('scopes')
+          .selectAll()
+          .where('deleted_at', 'is', null)
+          .orderBy('name')
+          .execute()
+      ).map(toScope);
     },
     async find(name) {
       const row = await db
         .selectFrom('scopes')
         .selectAll()
         .where('name', '=', name)
+        .where('deleted_at', 'is', null)
         .executeTakeFirst();
       return row && toScope(row);
     },
@@ -39,12 +47,20 @@ export function scopeRepository(db: Kysely<Database>): ScopeRepository {
       await db
         .insertInto('scopes')
         .values({ name: scope.name, description: scope.description, created_at: scope.createdAt })
-        .onConflict((oc) => oc.column('name').doUpdateSet({ description: scope.description }))
+        .onConflict((oc) =>
+          oc.column('name').doUpdateSet({ description: scope.description, deleted_at: null }),
+        )
         .execute();
     },
-    async delete(name) {
-      const result = await db.deleteFrom('scopes').where('name', '=', name).executeTakeFirst();
-      return Number(result.numDeletedRows) > 0;
+    async delete(name, now) {
+      // A tombstone, not a delete: insertMissing (configured scopes) must not bring it back.
+      const result = await db
+        .updateTable('scopes')
+        .set({ deleted_at: now })
+        .where('name', '=', name)
+        .where('deleted_at', 'is', null)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
     },
   };
 }

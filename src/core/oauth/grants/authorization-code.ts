@@ -53,6 +53,7 @@ export async function authorizationCodeGrant(
   const user = await ctx.repos.users.findById(record.userId);
   if (!user || user.disabledAt !== null) throw invalidGrant('the user is no longer active');
   const response = await issueTokenResponse(ctx, {
+    grantType: 'authorization_code',
     client,
     user,
     scopes: record.scopes,

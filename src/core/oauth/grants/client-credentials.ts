@@ -13,5 +13,10 @@ export async function clientCredentialsGrant(
   if (client.secretDigest === null)
     throw unauthorizedClient('public clients cannot use client_credentials');
   const scopes = await resolveRequestedScopes(ctx, client, parseScope(params.scope));
-  return issueTokenResponse(ctx, { client, user: null, scopes });
+  return issueTokenResponse(ctx, {
+    grantType: 'client_credentials',
+    client,
+    user: null,
+    scopes,
+  });
 }

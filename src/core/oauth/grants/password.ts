@@ -20,5 +20,11 @@ export async function passwordGrant(
     if (result.reason === 'throttled') throw tooManyAttempts(result.retryAfterSeconds);
     throw invalidGrant('invalid username or password');
   }
-  return issueTokenResponse(ctx, { client, user: result.user, scopes, authTime: ctx.clock.now() });
+  return issueTokenResponse(ctx, {
+    grantType: 'password',
+    client,
+    user: result.user,
+    scopes,
+    authTime: ctx.clock.now(),
+  });
 }

@@ -51,6 +51,7 @@ export async function refreshTokenGrant(
     throw invalidGrant('the user is no longer active');
   }
   const response = await issueTokenResponse(ctx, {
+    grantType: 'refresh_token',
     client,
     user: user ?? null,
     scopes,

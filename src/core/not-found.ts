@@ -1,0 +1,13 @@
+/**
+ * An entity named by id does not exist. The CLI prints it as one line (exit code 1); the API
+ * answers 404.
+ */
+export class NotFoundError extends Error {
+  override name = 'NotFoundError';
+  constructor(
+    readonly entity: string,
+    readonly id: string,
+  ) {
+    super(`${entity} ${id} not found`);
+  }
+}
