@@ -8,6 +8,7 @@ import {
 } from '../../core/clients/install-default-clients.js';
 import type { SigningAlgorithm } from '../../core/keys/signing-key-record.js';
 import { rotateSigningKey } from '../../runtime/rotate-signing-key.js';
+import { syncConfiguredScopes } from '../../core/scopes/sync-scopes.js';
 import { keyFiles } from '../../store/key-files.js';
 import { loadCliConfig, type GlobalOptions } from '../config.js';
 import { AbortedError, canPrompt } from '../confirm.js';
@@ -116,18 +117,24 @@ Examples:
           }
         }
         mkdirSync(config.storageDir, { recursive: true });
-        const result = await withPortcullis(command, async (p) => {
-          const key = needsKey
-            ? await rotateSigningKey(p, algorithm, { mustNotExist: true })
-            : undefined;
-          const clients = await installDefaultClients(p.ctx, { passwordClient });
-          return {
-            migrated: p.migrated,
-            database: `${p.dialect} ${p.databaseLocation}`,
-            key,
-            clients,
-          };
-        });
+        const result = await withPortcullis(
+          command,
+          async (p) => {
+            const key = needsKey
+              ? await rotateSigningKey(p, algorithm, { mustNotExist: true })
+              : undefined;
+            await syncConfiguredScopes(p.ctx);
+            const clients = await installDefaultClients(p.ctx, { passwordClient });
+            return {
+              migrated: p.migrated,
+              database: `${p.dialect} ${p.databaseLocation}`,
+              key,
+              clients,
+            };
+            // Opened unprepared, so the clients made now are reported as made.
+          },
+          { prepare: false },
+        );
         const keyLine = config.privateKeyPem
           ? 'from PORTCULLIS_PRIVATE_KEY'
           : result.key
