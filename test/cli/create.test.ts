@@ -55,17 +55,17 @@ describe('portcullis create and users:create (no TTY)', () => {
       assert.match(service.stdout, /shown only once/);
     }));
 
-  test('bad input: exit 1 with one line for a bad redirect URI, exit 2 for bad usage', () =>
+  test('bad input: exit 2 with one line for a bad redirect URI, a bad option value or a missing name', () =>
     withDir((cwd) => {
       const badUri = runCli(['create', '--name=x', '--redirect=javascript:alert(1)'], { cwd });
-      assert.equal(badUri.code, 1);
+      assert.equal(badUri.code, 2, 'an invalid value is bad usage');
       assert.match(badUri.stderr, /^portcullis: invalid redirect URI/);
       assert.doesNotMatch(badUri.stderr, /at .*\.js/, 'no stack trace');
       const badType = runCli(['create', '--name=x', '--type=magic'], { cwd });
       assert.equal(badType.code, 2);
       const noName = runCli(['create', '--type=client_credentials'], { cwd });
       assert.equal(noName.code, 2);
-      assert.equal(noName.stderr, 'portcullis: --name is required\n');
+      assert.equal(noName.stderr, 'portcullis: --name is required (no terminal to ask)\n');
       const noPassword = runCli(['users:create', '--email=ada@example.com'], { cwd });
       assert.equal(noPassword.code, 2);
       assert.match(noPassword.stderr, /--email and --password are required/);

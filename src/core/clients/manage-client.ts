@@ -1,6 +1,6 @@
 import type { CoreContext } from '../context.js';
 import { isId } from '../ids.js';
-import { NotFoundError } from '../not-found.js';
+import { NotFoundError } from '../entity-errors.js';
 import { invalidRequest } from '../oauth/errors.js';
 import type { AccessTokenRecord } from '../tokens/access-token-record.js';
 import type { Client } from './client.js';

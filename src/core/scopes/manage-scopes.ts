@@ -1,5 +1,5 @@
 import type { CoreContext } from '../context.js';
-import { NotFoundError } from '../not-found.js';
+import { NotFoundError } from '../entity-errors.js';
 import { invalidRequest, invalidScope } from '../oauth/errors.js';
 import type { ScopeUsage } from '../maintenance/maintenance-repository.js';
 import { DEFINABLE_SCOPE, scopeCovers } from './match.js';

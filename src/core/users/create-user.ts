@@ -1,3 +1,4 @@
+import { ConflictError } from '../entity-errors.js';
 import type { CoreContext } from '../context.js';
 import { newId } from '../ids.js';
 import { invalidRequest } from '../oauth/errors.js';
@@ -15,7 +16,8 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /**
  * Creates a user with an argon2id password hash.
- * @throws OAuthError invalid_request for a malformed email, a short password or a taken email.
+ * @throws OAuthError invalid_request for a malformed email or a short password; ConflictError
+ *   for a taken email.
  */
 export async function createUser(ctx: CoreContext, options: CreateUserOptions): Promise<User> {
   const email = normalizeEmail(options.email);
@@ -24,7 +26,8 @@ export async function createUser(ctx: CoreContext, options: CreateUserOptions): 
   if (options.password.length < 8) throw invalidRequest('password must be at least 8 characters');
   if (options.name && options.name.length > 200)
     throw invalidRequest('name must be at most 200 characters');
-  if (await ctx.repos.users.findByEmail(email)) throw invalidRequest('email is already registered');
+  if (await ctx.repos.users.findByEmail(email))
+    throw new ConflictError('email is already registered');
   const now = ctx.clock.now();
   const user: User = {
     id: newId(),

@@ -11,3 +11,11 @@ export class NotFoundError extends Error {
     super(`${entity} ${id} not found`);
   }
 }
+
+/**
+ * The change would clash with what exists (an email already registered). The CLI prints it as
+ * one line (exit code 1); the API answers 409.
+ */
+export class ConflictError extends Error {
+  override name = 'ConflictError';
+}
