@@ -83,3 +83,30 @@ export function redisAvailable(): Promise<boolean> {
   })();
   return redisReachable;
 }
+
+/**
+ * A fresh PostgreSQL database, for tests of separate processes (the CLI) that reach the
+ * database only through `DATABASE_URL`. Dropped (with its connections) by the returned function.
+ */
+export async function createPostgresDatabase(): Promise<{
+  url: string;
+  drop: () => Promise<void>;
+}> {
+  const name = `portcullis_${randomBytes(6).toString('hex')}`;
+  const admin = async (statement: string) => {
+    const client = new pg.Client({ connectionString: POSTGRES_URL });
+    await client.connect();
+    try {
+      await client.query(statement);
+    } finally {
+      await client.end();
+    }
+  };
+  await admin(`create database ${name}`);
+  const url = new URL(POSTGRES_URL);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: () => admin(`drop database if exists ${name} with (force)`),
+  };
+}
