@@ -41,8 +41,19 @@ function answered<T>(value: T): Exclude<T, symbol> {
   return value as Exclude<T, symbol>;
 }
 
-/** Asks for what the flags left out (only on a terminal). */
-async function promptMissing(options: CreateOptions, kindGiven: boolean): Promise<void> {
+/** The kind the flags ask for, if any: `--personal`, `--password-client` or `--type`. */
+const kindFromFlags = (options: CreateOptions): ClientKind | undefined =>
+  options.personal ? 'personal_access' : options.passwordClient ? 'password' : options.type;
+
+/**
+ * Asks for what the flags left out (only on a terminal): the name; the kind and the public flag
+ * when neither name nor kind was given; an authorization-code client's redirect URIs.
+ */
+async function promptMissing(
+  options: CreateOptions,
+  kind: ClientKind | undefined,
+): Promise<ClientKind> {
+  const wizard = !options.name && kind === undefined;
   options.name ??= answered(
     await text({
       message: 'Client name',
@@ -50,36 +61,36 @@ async function promptMissing(options: CreateOptions, kindGiven: boolean): Promis
       validate: (v) => (v?.trim() ? undefined : 'a name is required'),
     }),
   );
-  if (!kindGiven) {
-    options.type = answered(
+  if (wizard) {
+    kind = answered(
       await select<ClientKind>({
         message: 'What kind of client?',
-        options: CLIENT_KINDS.map((kind) => ({ value: kind, label: KIND_LABELS[kind] })),
+        options: CLIENT_KINDS.map((k) => ({ value: k, label: KIND_LABELS[k] })),
       }),
     );
   }
-  if ((options.type ?? 'authorization_code') !== 'authorization_code') return;
+  kind ??= 'authorization_code';
+  if (kind !== 'authorization_code') return kind;
   if (options.redirect.length === 0) {
-    const answer = answered(
-      await text({
-        message: 'Redirect URI(s), comma separated',
-        placeholder: 'https://myapp.com/callback',
-        validate: (v) =>
-          (v ?? '')
-            .split(',')
-            .map((s) => s.trim())
-            .filter(Boolean)
-            .every(isRegistrableRedirectUri) && v?.trim()
-            ? undefined
-            : 'https, http on localhost, or an app scheme (com.example.app:/callback)',
-      }),
+    const uris = (value: string | undefined) =>
+      (value ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
+    options.redirect = uris(
+      answered(
+        await text({
+          message: 'Redirect URI(s), comma separated',
+          placeholder: 'https://myapp.com/callback',
+          validate: (v) =>
+            uris(v).length > 0 && uris(v).every(isRegistrableRedirectUri)
+              ? undefined
+              : 'https, http on localhost, or an app scheme (com.example.app:/callback)',
+        }),
+      ),
     );
-    options.redirect = answer
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean);
   }
-  if (options.public === undefined) {
+  if (wizard && options.public === undefined) {
     options.public = answered(
       await confirm({
         message: 'Public client (SPA or native app: no secret, PKCE)?',
@@ -87,6 +98,7 @@ async function promptMissing(options: CreateOptions, kindGiven: boolean): Promis
       }),
     );
   }
+  return kind;
 }
 
 export function registerCreateClient(program: Command): void {
@@ -115,20 +127,20 @@ Examples:
   $ portcullis create --type=client_credentials --name="Service Client" --scopes="users:read"`,
     )
     .action(async (options: CreateOptions, command: Command) => {
-      const kindGiven = Boolean(options.personal || options.passwordClient || options.type);
-      if (!options.name) {
-        if (!canPrompt()) throw new UsageError('--name is required (no terminal to ask)');
-        await promptMissing(options, kindGiven);
+      let kind = kindFromFlags(options);
+      const missingRedirect =
+        (kind ?? 'authorization_code') === 'authorization_code' && options.redirect.length === 0;
+      if (!options.name && !canPrompt()) {
+        throw new UsageError('--name is required (no terminal to ask)');
       }
-      const kind: ClientKind = options.personal
-        ? 'personal_access'
-        : options.passwordClient
-          ? 'password'
-          : (options.type ?? 'authorization_code');
+      // Without a terminal, a missing redirect URI is reported by the core's own check.
+      if ((!options.name || missingRedirect) && canPrompt()) {
+        kind = await promptMissing(options, kind);
+      }
       const created = await withPortcullis(command, (p) =>
         createClient(p.ctx, {
           name: options.name!,
-          kind,
+          kind: kind ?? 'authorization_code',
           public: options.public === true,
           redirectUris: options.redirect,
           skipConsent: options.firstParty === true,
