@@ -28,3 +28,20 @@ test('the README shows the two commands', () => {
   assert.ok(readme.includes('npm ci && npm start'));
   assert.ok(readme.includes('npm ci && npm test'));
 });
+
+test('docs/cli.md has a section for every command and names every option', async () => {
+  const { buildProgram } = await import('../../src/cli/program.js');
+  const doc = read('docs/cli.md');
+  for (const command of buildProgram().commands) {
+    const heading = `\n## ${command.name()}\n`;
+    assert.ok(doc.includes(heading), `section for ${command.name()} is missing`);
+    const section = doc.slice(doc.indexOf(heading) + heading.length).split('\n## ')[0]!;
+    for (const option of command.options) {
+      const flag = option.negate ? option.long!.replace(/^--no-/, '--') : option.long!;
+      assert.ok(
+        section.includes(option.long!) || section.includes(flag),
+        `${command.name()}: option ${option.long} is not documented in its section`,
+      );
+    }
+  }
+});
