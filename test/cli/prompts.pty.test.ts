@@ -100,6 +100,44 @@ describe('the CLI at a terminal (pseudo-terminal)', () => {
     assert.equal(clientsNamed('Keep Me').length, 0);
   });
 
+  test('a long prune asks with the counts, then shows its progress', async () => {
+    const { id } = site.json<{ id: string }>([
+      'create',
+      '--type=client_credentials',
+      '--name=Bulk',
+      '--json',
+    ]);
+    const server = await site.server();
+    const long_ago = Date.now() - 86_400_000;
+    await server.portcullis.db
+      .insertInto('access_tokens')
+      .values(
+        Array.from({ length: 1500 }, (_, i) => ({
+          jti: `01J${String(i).padStart(23, '0')}`,
+          kind: 'access',
+          client_id: id,
+          user_id: null,
+          name: null,
+          scopes: '[]',
+          authorization_code_id: null,
+          refresh_family_id: null,
+          grant_type: 'client_credentials',
+          expires_at: long_ago,
+          revoked_at: null,
+          created_at: long_ago - 3_600_000,
+        })),
+      )
+      .execute();
+    const session = runCliOnPty(['tokens:prune', '--batch-size=100'], { cwd: site.cwd });
+    await session.waitFor(/Delete 1500 access tokens\?/);
+    session.type('y' + KEY.enter);
+    assert.equal(await session.exited, 0, session.plain());
+    // The progress bar's closing line; without a terminal there is no bar at all.
+    assert.match(session.plain(), /◇\s+Pruned 1500 rows/, 'a progress bar ran');
+    assert.match(session.plain(), /Pruned 1500 access tokens\./);
+    assert.equal(site.json<{ total: number }>(['tokens:prune', '--force', '--json']).total, 0);
+  });
+
   test('colours on a terminal, none with NO_COLOR', async () => {
     const coloured = runCliOnPty(['list'], { cwd: site.cwd });
     assert.equal(await coloured.exited, 0);
