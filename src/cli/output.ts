@@ -68,3 +68,7 @@ export const isoTime = (ms: number | null | undefined): string =>
 
 export const isoTimeOrNull = (ms: number | null | undefined): string | null =>
   ms === null || ms === undefined ? null : new Date(ms).toISOString();
+
+/** `1 refresh token family`, `2 refresh token families`. */
+export const counted = (n: number, one: string, many = `${one}s`): string =>
+  `${n} ${n === 1 ? one : many}`;

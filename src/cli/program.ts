@@ -32,8 +32,11 @@ export function buildProgram(): Command {
     .version(VERSION, '-v, --version')
     .option('--config <file>', 'JSON config file (default: portcullis.config.json when present)')
     .option('--debug', 'print stack traces on errors')
-    .showHelpAfterError()
     .addHelpText('after', ALIASES_HELP)
+    // Usage errors are one line, as every other error: `portcullis: unknown option '--x'`.
+    .configureOutput({
+      outputError: (text, write) => write(text.replace(/^error: /, 'portcullis: ')),
+    })
     .exitOverride();
   registerServe(program);
   registerSetup(program);
@@ -49,7 +52,5 @@ export function buildProgram(): Command {
   registerTokensMaintenance(program);
   registerDiagnostics(program);
   registerCreateUser(program);
-  // Every subcommand reports usage errors the same way (exit code 2, not process.exit(1)).
-  for (const command of program.commands) command.exitOverride().showHelpAfterError();
   return program;
 }

@@ -1,12 +1,12 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { sql } from 'kysely';
 import type { Config } from '../config/schema.js';
 import type { Clock } from '../core/clock.js';
 import { importSigningKey } from '../core/keys/signing-key-material.js';
-import { openDatabase, type OpenDatabase } from '../store/database.js';
+import { openDatabase, sqliteFile, type OpenDatabase } from '../store/database.js';
 import { fileMode, keyFiles } from '../store/key-files.js';
 import { pendingMigrations } from '../store/migrate.js';
-import { connectRedis } from '../store/redis.js';
+import { connectRedis, redisReady } from '../store/redis.js';
 
 export interface HealthCheck {
   name: 'database' | 'migrations' | 'key files' | 'signing key' | 'redis' | 'clock';
@@ -41,6 +41,23 @@ async function within<T>(work: Promise<T>, what: string): Promise<T> {
  */
 export async function healthReport(config: Config, clock: Clock): Promise<HealthReport> {
   const checks: HealthCheck[] = [];
+  const file = sqliteFile(config.databaseUrl);
+  if (file && !existsSync(file)) {
+    // Opening would create it: a health check changes nothing.
+    checks.push(
+      { name: 'database', ok: false, detail: `${file} does not exist: run portcullis setup` },
+      { name: 'migrations', ok: false, detail: 'not checked: no database' },
+    );
+    await checkKeyFiles(config, checks);
+    checks.push({ name: 'signing key', ok: false, detail: 'not checked: no database' });
+    if (config.redisUrl) await checkRedis(config.redisUrl, checks);
+    checks.push({
+      name: 'clock',
+      ok: clock.now() >= EARLIEST_SANE_TIME,
+      detail: new Date(clock.now()).toISOString(),
+    });
+    return { ok: false, checks };
+  }
   const opened = openDatabase(config.databaseUrl);
   try {
     const databaseOk = await checkDatabase(opened, checks);
@@ -172,6 +189,8 @@ async function checkRedis(url: string, checks: HealthCheck[]): Promise<void> {
   const redis = connectRedis(url);
   redis.on('error', () => undefined);
   try {
+    // Commands are not queued while connecting (connectRedis): wait for the connection first.
+    if (!(await redisReady(redis, CHECK_TIMEOUT_MS))) throw new Error('no connection in 3 s');
     const pong = await within(redis.ping(), 'Redis');
     checks.push({
       name: 'redis',

@@ -27,12 +27,21 @@ export interface OpenDatabaseOptions {
 
 const INT8_OID = 20;
 
+const isPostgresUrl = (url: string) => /^postgres(ql)?:\/\//.test(url);
+
+/** The SQLite file a database URL names (absolute); undefined for PostgreSQL and `:memory:`. */
+export function sqliteFile(url: string, cwd = process.cwd()): string | undefined {
+  if (isPostgresUrl(url)) return undefined;
+  const path = url.replace(/^sqlite:(\/\/)?/, '');
+  return path === ':memory:' ? undefined : resolve(cwd, path);
+}
+
 /**
  * Opens `postgres://…` with `pg`, anything else as a SQLite file (`sqlite:path`, a plain path,
  * or `:memory:`) with WAL and foreign keys on.
  */
 export function openDatabase(url: string, options: OpenDatabaseOptions = {}): OpenDatabase {
-  if (/^postgres(ql)?:\/\//.test(url)) {
+  if (isPostgresUrl(url)) {
     const pool = new pg.Pool({
       connectionString: url,
       max: 10,
@@ -63,8 +72,7 @@ export function openDatabase(url: string, options: OpenDatabaseOptions = {}): Op
       location,
     };
   }
-  const path = url.replace(/^sqlite:(\/\/)?/, '');
-  const file = path === ':memory:' ? path : resolve(options.cwd ?? process.cwd(), path);
+  const file = sqliteFile(url, options.cwd) ?? ':memory:';
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const SQLite = loadSqlite();
   const sqlite = new SQLite(file);

@@ -480,7 +480,7 @@ for (const dialect of await testDialects()) {
         assert.deepEqual(await repos.scopes.list(), []);
         await repos.scopes.upsert({ name: 'posts:read', description: 'Again', createdAt: T + DAY });
         assert.deepEqual(await repos.scopes.list(), [
-          { name: 'posts:read', description: 'Again', createdAt: T },
+          { name: 'posts:read', description: 'Again', createdAt: T + DAY },
         ]);
       });
     });

@@ -7,7 +7,7 @@ import {
 } from '../../core/clients/manage-client.js';
 import { withPortcullis } from '../open.js';
 import { confirmDestructive } from '../confirm.js';
-import { paint, print, printJson } from '../output.js';
+import { counted, paint, print, printJson } from '../output.js';
 import { clientView } from './client-view.js';
 
 export function registerClientLifecycle(program: Command): void {
@@ -32,7 +32,7 @@ export function registerClientLifecycle(program: Command): void {
       if (result.alreadyRevoked) return print(`Client ${result.client.id} was already revoked.`);
       print(
         paint('green', `Client ${result.client.id} (${result.client.name}) revoked`) +
-          `: ${result.tokens.accessTokens} access token(s) and ${result.tokens.refreshFamilies} refresh token famil${result.tokens.refreshFamilies === 1 ? 'y' : 'ies'} revoked with it.`,
+          `: ${counted(result.tokens.accessTokens, 'access token')} and ${counted(result.tokens.refreshFamilies, 'refresh token family', 'refresh token families')} revoked with it.`,
       );
     });
 

@@ -5,7 +5,7 @@ import { countPrunable } from '../../core/maintenance/prune.js';
 import { tokenStats } from '../../core/maintenance/token-stats.js';
 import { loadCliConfig, type GlobalOptions } from '../config.js';
 import { withPortcullis } from '../open.js';
-import { formatFields, paint, print, printJson } from '../output.js';
+import { counted, formatFields, paint, print, printJson } from '../output.js';
 import { VERSION } from '../version.js';
 
 export function registerDiagnostics(program: Command): void {
@@ -99,7 +99,7 @@ Examples:
                 ['Scopes', String(counts.scopes)],
                 [
                   'Tokens',
-                  `${counts.activeAccessTokens} active access tokens, ${counts.activeRefreshFamilies} refresh token families`,
+                  `${counted(counts.activeAccessTokens, 'active access token')}, ${counted(counts.activeRefreshFamilies, 'refresh token family', 'refresh token families')}`,
                 ],
               ] as Array<[string, string]>)
             : []),

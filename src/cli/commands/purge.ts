@@ -4,8 +4,8 @@ import { purge } from '../../core/maintenance/purge.js';
 import { PRUNABLE_TABLES } from '../../core/maintenance/maintenance-repository.js';
 import { withPortcullis } from '../open.js';
 import { confirmDestructive } from '../confirm.js';
-import { paint, print, printJson } from '../output.js';
-import { pruneProgress } from './tokens-maintenance.js';
+import { counted, paint, print, printJson } from '../output.js';
+import { describePruneCounts, pruneProgress } from './tokens-maintenance.js';
 
 export function registerPurge(program: Command): void {
   program
@@ -37,8 +37,8 @@ Examples:
           const rows = PRUNABLE_TABLES.reduce((n, t) => n + dead[t], 0);
           await confirmDestructive(
             options.all
-              ? `Delete ALL ${clients.length} client(s) with every token and consent, and ${rows} dead row(s)?`
-              : `Delete ${clients.length} revoked client(s) with their data, and ${rows} expired or revoked row(s)?`,
+              ? `Delete ALL ${counted(clients.length, 'client')} with every token and consent, and ${counted(rows, 'dead row')}?`
+              : `Delete ${counted(clients.length, 'revoked client')} with their data, and ${counted(rows, 'expired or revoked row')}?`,
             options.force,
           );
           const bar = pruneProgress(dead);
@@ -55,12 +55,12 @@ Examples:
             pruned: result.pruned,
           });
         }
-        const pruned = PRUNABLE_TABLES.filter((t) => result.pruned[t] > 0)
-          .map((t) => `${result.pruned[t]} ${t.replace(/_/g, ' ')}`)
-          .join(', ');
+        const pruned = Object.values(result.pruned).some((n) => n > 0)
+          ? describePruneCounts(result.pruned)
+          : '';
         print(
           paint('green', 'Purged') +
-            `: ${result.clients} client(s), ${result.signingKeys} retired signing key(s)` +
+            `: ${counted(result.clients, 'client')}, ${counted(result.signingKeys, 'retired signing key')}` +
             (pruned ? `, ${pruned}.` : ', no dead tokens.'),
         );
       },

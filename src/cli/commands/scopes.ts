@@ -52,7 +52,7 @@ Examples:
         command: Command,
       ) => {
         const { scope, created } = await withPortcullis(command, (p) =>
-          defineScope(p.ctx, options.scope, options.description ?? options.scope),
+          defineScope(p.ctx, options.scope, options.description),
         );
         if (options.json) {
           return printJson({

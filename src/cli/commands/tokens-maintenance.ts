@@ -6,7 +6,10 @@ import {
   type PruneCounts,
   type PruneProgress,
 } from '../../core/maintenance/prune.js';
-import { PRUNABLE_TABLES } from '../../core/maintenance/maintenance-repository.js';
+import {
+  PRUNABLE_TABLES,
+  type PrunableTable,
+} from '../../core/maintenance/maintenance-repository.js';
 import { tokenStats } from '../../core/maintenance/token-stats.js';
 import { positiveInteger, withPortcullis } from '../open.js';
 import { canPrompt, confirmDestructive } from '../confirm.js';
@@ -14,9 +17,18 @@ import { formatTable, paint, print, printJson } from '../output.js';
 
 const HOUR_MS = 3_600_000;
 const sum = (counts: PruneCounts) => PRUNABLE_TABLES.reduce((n, t) => n + counts[t], 0);
-const describe = (counts: PruneCounts) =>
+const ROW_NOUNS: Record<PrunableTable, [string, string]> = {
+  access_tokens: ['access token', 'access tokens'],
+  refresh_tokens: ['refresh token', 'refresh tokens'],
+  refresh_token_families: ['refresh token family', 'refresh token families'],
+  authorization_codes: ['authorization code', 'authorization codes'],
+  login_sessions: ['sign-in session', 'sign-in sessions'],
+};
+
+/** `3 access tokens, 1 refresh token family`, or `nothing`. */
+export const describePruneCounts = (counts: PruneCounts): string =>
   PRUNABLE_TABLES.filter((t) => counts[t] > 0)
-    .map((t) => `${counts[t]} ${t.replace(/_/g, ' ')}`)
+    .map((t) => `${counts[t]} ${ROW_NOUNS[t][counts[t] === 1 ? 0 : 1]}`)
     .join(', ') || 'nothing';
 
 /**
@@ -76,7 +88,7 @@ Examples:
           const cutoff = p.ctx.clock.now() - hours * HOUR_MS;
           const totals = await countPrunable(p.ctx, cutoff);
           if (sum(totals) === 0) return totals;
-          await confirmDestructive(`Delete ${describe(totals)}?`, options.force);
+          await confirmDestructive(`Delete ${describePruneCounts(totals)}?`, options.force);
           const bar = pruneProgress(totals);
           try {
             return await pruneDeadRows(p.ctx, { cutoff, batchSize, onProgress: bar.onProgress });
@@ -85,7 +97,11 @@ Examples:
           }
         });
         if (options.json) return printJson({ deleted, total: sum(deleted) });
-        print(sum(deleted) ? paint('green', `Pruned ${describe(deleted)}.`) : 'Nothing to prune.');
+        print(
+          sum(deleted)
+            ? paint('green', `Pruned ${describePruneCounts(deleted)}.`)
+            : 'Nothing to prune.',
+        );
       },
     );
 

@@ -2,7 +2,15 @@ import type { Command } from 'commander';
 import { clientTokens, findClient, revokeClientTokens } from '../../core/clients/manage-client.js';
 import type { AccessTokenRecord } from '../../core/tokens/access-token-record.js';
 import { positiveInteger, withPortcullis } from '../open.js';
-import { formatTable, isoTime, isoTimeOrNull, paint, print, printJson } from '../output.js';
+import {
+  counted,
+  formatTable,
+  isoTime,
+  isoTimeOrNull,
+  paint,
+  print,
+  printJson,
+} from '../output.js';
 
 const tokenStatus = (token: AccessTokenRecord, now: number) =>
   token.revokedAt !== null ? 'revoked' : token.expiresAt <= now ? 'expired' : 'active';
@@ -80,8 +88,8 @@ export function registerTokens(program: Command): void {
         });
       }
       print(
-        paint('green', `Revoked ${revoked.accessTokens} access token(s)`) +
-          ` and ${revoked.refreshFamilies} refresh token famil${revoked.refreshFamilies === 1 ? 'y' : 'ies'} of ${client.name} (${client.id}).`,
+        paint('green', `Revoked ${counted(revoked.accessTokens, 'access token')}`) +
+          ` and ${counted(revoked.refreshFamilies, 'refresh token family', 'refresh token families')} of ${client.name} (${client.id}).`,
       );
     });
 }

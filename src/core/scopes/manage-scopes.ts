@@ -7,21 +7,28 @@ import type { ScopeDefinition } from './scope.js';
 
 /**
  * Defines a scope (or changes its description). It can be requested at once, on every node.
+ * Without a description, an existing scope keeps its own, and a new one takes the configured
+ * description or, failing that, its name.
  * @throws OAuthError invalid_scope for a name outside the `name` / `resource:action` grammar.
  */
 export async function defineScope(
   ctx: CoreContext,
   name: string,
-  description: string,
+  description?: string,
 ): Promise<{ scope: ScopeDefinition; created: boolean }> {
   if (!DEFINABLE_SCOPE.test(name) || name.length > 200) {
     throw invalidScope(
       `"${name}" is not a valid scope: use a name (letters, digits, _ . -) or resource:action`,
     );
   }
-  if (description.length > 1000) throw invalidRequest('a description is at most 1000 characters');
+  if (description !== undefined && description.length > 1000)
+    throw invalidRequest('a description is at most 1000 characters');
   const existing = await ctx.repos.scopes.find(name);
-  await ctx.repos.scopes.upsert({ name, description, createdAt: ctx.clock.now() });
+  await ctx.repos.scopes.upsert({
+    name,
+    description: description ?? existing?.description ?? ctx.config.scopes[name] ?? name,
+    createdAt: ctx.clock.now(),
+  });
   const scope = await ctx.repos.scopes.find(name);
   return { scope: scope!, created: existing === undefined };
 }

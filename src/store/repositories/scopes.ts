@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { ScopeRepository } from '../../core/scopes/scope.js';
 import type { Database } from '../schema.js';
 
@@ -48,7 +48,12 @@ export function scopeRepository(db: Kysely<Database>): ScopeRepository {
         .insertInto('scopes')
         .values({ name: scope.name, description: scope.description, created_at: scope.createdAt })
         .onConflict((oc) =>
-          oc.column('name').doUpdateSet({ description: scope.description, deleted_at: null }),
+          oc.column('name').doUpdateSet({
+            description: scope.description,
+            // A deleted scope defined again is a new scope: it gets a new creation time.
+            created_at: sql<number>`case when scopes.deleted_at is null then scopes.created_at else excluded.created_at end`,
+            deleted_at: null,
+          }),
         )
         .execute();
     },
