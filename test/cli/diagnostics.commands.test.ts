@@ -14,8 +14,13 @@ import { DEFAULT_SCOPES } from '../../src/config/schema.js';
 import { loadSqlite } from '../../src/store/sqlite-library.js';
 import { cliSite, type CliSite } from '../helpers/cli-site.js';
 import { REDIS_URL, redisAvailable, testDialects, type TestDialect } from '../helpers/dialects.js';
-import { basic, postForm } from '../helpers/oauth-inject.js';
 import type { TestServer } from '../helpers/server.js';
+import {
+  issueTokens,
+  revokeAtServer,
+  syncClock,
+  type ClientCredentials,
+} from '../helpers/server-calls.js';
 
 const PACKAGE_VERSION = (
   JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
@@ -33,11 +38,6 @@ interface Check {
   ok: boolean;
   detail: string;
 }
-interface Client {
-  id: string;
-  client_secret: string;
-}
-
 /** `health --json` (it exits 1 when unhealthy, so not through site.json). */
 function health(site: CliSite, env: Record<string, string> = {}) {
   const result = site.run(['health', '--json'], env);
@@ -51,27 +51,6 @@ function health(site: CliSite, env: Record<string, string> = {}) {
 
 const failing = (report: { checks: Check[] }) =>
   report.checks.filter((c) => !c.ok).map((c) => c.name);
-
-/** The server's clock at real time, never backwards: what it revokes is past for the CLI. */
-const sync = (server: TestServer) => server.clock.set(Math.max(Date.now(), server.clock.now()));
-
-async function token(server: TestServer, client: Client, form: Record<string, string>) {
-  const response = await postForm(server.app, '/oauth/token', form, {
-    authorization: basic(client.id, client.client_secret),
-  });
-  assert.equal(response.statusCode, 200, response.body);
-  return response.json() as { access_token: string; refresh_token?: string };
-}
-
-async function revokeAtServer(server: TestServer, client: Client, value: string) {
-  const response = await postForm(
-    server.app,
-    '/oauth/revoke',
-    { token: value },
-    { authorization: basic(client.id, client.client_secret) },
-  );
-  assert.equal(response.statusCode, 200, response.body);
-}
 
 /** The tables of a SQLite file; none when the file does not exist. */
 function sqliteTables(path: string): string[] {
@@ -204,9 +183,9 @@ for (const dialect of await testDialects()) {
     test('status and stats: the shape, and counts matching what is in the database', async () => {
       const server = await site.server();
       const shortLived = await site.server({ accessTokenExpireMinutes: 1 });
-      const cc = (name: string): Client =>
+      const cc = (name: string): ClientCredentials =>
         site.json(['create', '--type=client_credentials', `--name=${name}`, '--json']);
-      const passwordClient = (name: string): Client =>
+      const passwordClient = (name: string): ClientCredentials =>
         site.json(['create', '--password-client', `--name=${name}`, '--json']);
       const svc = cc('Svc');
       const app = passwordClient('App');
@@ -215,27 +194,27 @@ for (const dialect of await testDialects()) {
 
       // Svc: one expired token (minted two minutes ago for one minute), one revoked, two live.
       shortLived.clock.set(Date.now() - 2 * MINUTE_MS);
-      await token(shortLived, svc, { grant_type: 'client_credentials' });
-      sync(server);
+      await issueTokens(shortLived, svc, { grant_type: 'client_credentials' });
+      syncClock(server);
       await revokeAtServer(
         server,
         svc,
-        (await token(server, svc, { grant_type: 'client_credentials' })).access_token,
+        (await issueTokens(server, svc, { grant_type: 'client_credentials' })).access_token,
       );
-      await token(server, svc, { grant_type: 'client_credentials' });
-      await token(server, svc, { grant_type: 'client_credentials' });
+      await issueTokens(server, svc, { grant_type: 'client_credentials' });
+      await issueTokens(server, svc, { grant_type: 'client_credentials' });
       // App: a family rotated once (two live access tokens, a consumed refresh token it keeps).
-      const granted = await token(server, app, {
+      const granted = await issueTokens(server, app, {
         grant_type: 'password',
         username: ada.email,
         password: ada.password,
       });
-      await token(server, app, {
+      await issueTokens(server, app, {
         grant_type: 'refresh_token',
         refresh_token: granted.refresh_token!,
       });
       // Gone: a family, then the client revoked (its access token and family with it).
-      await token(server, gone, {
+      await issueTokens(server, gone, {
         grant_type: 'password',
         username: bob.email,
         password: bob.password,

@@ -2,8 +2,8 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cliSite, type CliSite } from '../helpers/cli-site.js';
 import { testDialects } from '../helpers/dialects.js';
-import { basic, postForm } from '../helpers/oauth-inject.js';
 import type { TestServer } from '../helpers/server.js';
+import { tokenRequest } from '../helpers/server-calls.js';
 
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 
@@ -47,12 +47,7 @@ for (const dialect of await testDialects()) {
     /** The server caches clients and scopes for a second: move its clock past that. */
     const tokenFor = async (client: { id: string; client_secret: string }, scope: string) => {
       server.clock.advance(2000);
-      return postForm(
-        server.app,
-        '/oauth/token',
-        { grant_type: 'client_credentials', scope },
-        { authorization: basic(client.id, client.client_secret) },
-      );
+      return tokenRequest(server, client, { grant_type: 'client_credentials', scope });
     };
     const assertOneLine = (stderr: string) => {
       assert.equal(stderr.split('\n').length, 2, `one line on stderr: ${stderr}`);

@@ -6,6 +6,12 @@ import { cliSite, type CliSite } from '../helpers/cli-site.js';
 import { testDialects } from '../helpers/dialects.js';
 import { basic, postForm } from '../helpers/oauth-inject.js';
 import type { TestServer } from '../helpers/server.js';
+import {
+  introspectActive,
+  syncClock,
+  tokenRequest,
+  type ClientCredentials,
+} from '../helpers/server-calls.js';
 
 const MIGRATIONS = [
   '001-oauth-foundation',
@@ -17,37 +23,12 @@ const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
 const SECRET = /^[A-Za-z0-9_-]{43}$/;
 const MINUTE_MS = 60_000;
 
-interface Client {
-  id: string;
-  client_secret: string;
-}
-
 const mode = (path: string) => statSync(path).mode & 0o777;
 
-/** The server's clock at real time, never backwards: what it revokes is past for the CLI. */
-const sync = (server: TestServer) => server.clock.set(Math.max(Date.now(), server.clock.now()));
-
-async function token(server: TestServer, client: Client, form: Record<string, string>) {
-  return postForm(server.app, '/oauth/token', form, {
-    authorization: basic(client.id, client.client_secret),
-  });
-}
-
-async function clientCredentials(server: TestServer, client: Client): Promise<string> {
-  const response = await token(server, client, { grant_type: 'client_credentials' });
+async function clientCredentials(server: TestServer, client: ClientCredentials): Promise<string> {
+  const response = await tokenRequest(server, client, { grant_type: 'client_credentials' });
   assert.equal(response.statusCode, 200, response.body);
   return response.json().access_token as string;
-}
-
-async function introspect(server: TestServer, caller: Client, value: string): Promise<boolean> {
-  const response = await postForm(
-    server.app,
-    '/oauth/introspect',
-    { token: value },
-    { authorization: basic(caller.id, caller.client_secret) },
-  );
-  assert.equal(response.statusCode, 200, response.body);
-  return response.json().active as boolean;
 }
 
 for (const dialect of await testDialects()) {
@@ -110,7 +91,7 @@ for (const dialect of await testDialects()) {
       // The secret shown is the password client's real secret.
       const server = await site.server();
       const user = await server.createUser();
-      const granted = await token(
+      const granted = await tokenRequest(
         server,
         { id: made.password_client.id, client_secret: made.password_client.client_secret },
         { grant_type: 'password', username: user.email, password: user.password },
@@ -190,17 +171,22 @@ for (const dialect of await testDialects()) {
       assert.equal(site.run(['setup', '--json']).code, 0);
       const server = await site.server();
       const shortLived = await site.server({ accessTokenExpireMinutes: 1 });
-      const cc = (name: string): Client =>
+      const cc = (name: string): ClientCredentials =>
         site.json(['create', '--type=client_credentials', `--name=${name}`, '--json']);
       const keep = cc('Keep');
       const doomed = cc('Doomed');
-      const app: Client = site.json(['create', '--password-client', '--name=App', '--json']);
+      const app: ClientCredentials = site.json([
+        'create',
+        '--password-client',
+        '--name=App',
+        '--json',
+      ]);
       const user = await server.createUser();
 
       // Keep: one expired token (minted two minutes ago for one minute), one revoked, one live.
       shortLived.clock.set(Date.now() - 2 * MINUTE_MS);
       await clientCredentials(shortLived, keep);
-      sync(server);
+      syncClock(server);
       const revokedToken = await clientCredentials(server, keep);
       const revoked = await postForm(
         server.app,
@@ -211,7 +197,7 @@ for (const dialect of await testDialects()) {
       assert.equal(revoked.statusCode, 200);
       const live = await clientCredentials(server, keep);
       const granted = (
-        await token(server, app, {
+        await tokenRequest(server, app, {
           grant_type: 'password',
           username: user.email,
           password: user.password,
@@ -262,11 +248,11 @@ for (const dialect of await testDialects()) {
       const keptTokens = site.json(['tokens', `--id=${keep.id}`, '--json']).tokens;
       assert.equal(keptTokens.length, 1);
       assert.equal(keptTokens[0].status, 'active');
-      sync(server);
-      assert.equal(await introspect(server, keep, live), true);
-      assert.equal(await introspect(server, keep, granted.access_token), true);
-      assert.equal(await introspect(server, keep, doomedToken), false);
-      const refreshed = await token(server, app, {
+      syncClock(server);
+      assert.equal(await introspectActive(server, keep, live), true);
+      assert.equal(await introspectActive(server, keep, granted.access_token), true);
+      assert.equal(await introspectActive(server, keep, doomedToken), false);
+      const refreshed = await tokenRequest(server, app, {
         grant_type: 'refresh_token',
         refresh_token: granted.refresh_token,
       });
@@ -304,8 +290,8 @@ for (const dialect of await testDialects()) {
       assert.equal(remaining[0]!.name, 'Personal Access Client');
       assert.notEqual(remaining[0]!.id, personal.id);
       assert.equal(await rows('clients'), 1);
-      sync(server);
-      const dead = await token(server, keep, { grant_type: 'client_credentials' });
+      syncClock(server);
+      const dead = await tokenRequest(server, keep, { grant_type: 'client_credentials' });
       assert.equal(dead.statusCode, 401, 'a purged client cannot authenticate');
     });
   });

@@ -3,16 +3,17 @@ import assert from 'node:assert/strict';
 import type { ConfigInput } from '../../src/config/schema.js';
 import { cliSite, type CliSite } from '../helpers/cli-site.js';
 import { testDialects } from '../helpers/dialects.js';
-import { basic, postForm } from '../helpers/oauth-inject.js';
 import type { TestServer } from '../helpers/server.js';
+import {
+  introspectActive,
+  revokeAtServer,
+  syncClock,
+  type ClientCredentials,
+  tokenRequest,
+} from '../helpers/server-calls.js';
 
 const MINUTE_MS = 60_000;
 const DAY_MS = 86_400_000;
-
-interface Client {
-  id: string;
-  client_secret: string;
-}
 
 /** One row of `tokens --json`. */
 interface TokenRow {
@@ -43,24 +44,13 @@ const jtiOf = (jwt: string): string =>
 const iso = (ms: number) => new Date(ms).toISOString();
 const utcDay = (ms: number) => iso(ms).slice(0, 10);
 
-/**
- * The server's clock set to real time, never backwards: the CLI reads the system clock, so
- * what the server revokes "now" is already in the past for the next CLI run.
- */
-const sync = (server: TestServer) => server.clock.set(Math.max(Date.now(), server.clock.now()));
-
 async function clientCredentials(
   server: TestServer,
-  client: Client,
+  client: ClientCredentials,
   scope = 'users:read',
 ): Promise<Issued> {
   const at = server.clock.now();
-  const response = await postForm(
-    server.app,
-    '/oauth/token',
-    { grant_type: 'client_credentials', scope },
-    { authorization: basic(client.id, client.client_secret) },
-  );
+  const response = await tokenRequest(server, client, { grant_type: 'client_credentials', scope });
   assert.equal(response.statusCode, 200, response.body);
   const token = response.json().access_token as string;
   return {
@@ -74,16 +64,16 @@ async function clientCredentials(
 /** Password grant (scope users:read): an access token and the first refresh token of a family. */
 async function passwordGrant(
   server: TestServer,
-  client: Client,
+  client: ClientCredentials,
   user: { email: string; password: string },
 ): Promise<Issued & { refresh: string }> {
   const at = server.clock.now();
-  const response = await postForm(
-    server.app,
-    '/oauth/token',
-    { grant_type: 'password', username: user.email, password: user.password, scope: 'users:read' },
-    { authorization: basic(client.id, client.client_secret) },
-  );
+  const response = await tokenRequest(server, client, {
+    grant_type: 'password',
+    username: user.email,
+    password: user.password,
+    scope: 'users:read',
+  });
   assert.equal(response.statusCode, 200, response.body);
   const body = response.json();
   assert.equal(typeof body.refresh_token, 'string', 'a password client gets a refresh token');
@@ -96,19 +86,14 @@ async function passwordGrant(
   };
 }
 
-function refreshGrant(server: TestServer, client: Client, refreshToken: string) {
-  return postForm(
-    server.app,
-    '/oauth/token',
-    { grant_type: 'refresh_token', refresh_token: refreshToken },
-    { authorization: basic(client.id, client.client_secret) },
-  );
+function refreshGrant(server: TestServer, client: ClientCredentials, refreshToken: string) {
+  return tokenRequest(server, client, { grant_type: 'refresh_token', refresh_token: refreshToken });
 }
 
 /** Rotates a refresh token: the new access token and the family's next refresh token. */
 async function rotate(
   server: TestServer,
-  client: Client,
+  client: ClientCredentials,
   refreshToken: string,
 ): Promise<Issued & { refresh: string }> {
   const at = server.clock.now();
@@ -122,27 +107,6 @@ async function rotate(
     lifetimeMs: server.config.accessTokenExpireMinutes * MINUTE_MS,
     refresh: body.refresh_token,
   };
-}
-
-async function revokeAtServer(server: TestServer, client: Client, token: string): Promise<void> {
-  const response = await postForm(
-    server.app,
-    '/oauth/revoke',
-    { token },
-    { authorization: basic(client.id, client.client_secret) },
-  );
-  assert.equal(response.statusCode, 200, response.body);
-}
-
-async function introspect(server: TestServer, probe: Client, token: string): Promise<boolean> {
-  const response = await postForm(
-    server.app,
-    '/oauth/introspect',
-    { token },
-    { authorization: basic(probe.id, probe.client_secret) },
-  );
-  assert.equal(response.statusCode, 200, response.body);
-  return response.json().active as boolean;
 }
 
 for (const dialect of await testDialects()) {
@@ -161,9 +125,9 @@ for (const dialect of await testDialects()) {
       site: CliSite;
       server: TestServer;
       shortLived: TestServer;
-      cc(name: string): Client;
-      passwordClient(name: string): Client;
-      expired(client: Client): Promise<Issued>;
+      cc(name: string): ClientCredentials;
+      passwordClient(name: string): ClientCredentials;
+      expired(client: ClientCredentials): Promise<Issued>;
     }> {
       const site = await cliSite(dialect);
       sites.push(site);
@@ -197,7 +161,7 @@ for (const dialect of await testDialects()) {
       const { site, server, cc, passwordClient, expired } = await installation();
       const svc = cc('Lister');
       const old = await expired(svc);
-      sync(server);
+      syncClock(server);
       const revoked = await clientCredentials(server, svc);
       await revokeAtServer(server, svc, revoked.token);
       const active = await clientCredentials(server, svc);
@@ -247,7 +211,7 @@ for (const dialect of await testDialects()) {
       // A password grant and its rotation: the grant that minted each token, and the user.
       const app = passwordClient('Mobile');
       const user = await server.createUser();
-      sync(server);
+      syncClock(server);
       const first = await passwordGrant(server, app, user);
       const second = await rotate(server, app, first.refresh);
       const appTokens = site.run(['tokens', `--id=${app.id}`, '--json']);
@@ -307,13 +271,13 @@ for (const dialect of await testDialects()) {
       const probe = cc('Probe');
       const app = passwordClient('App');
       const user = await server.createUser();
-      sync(server);
+      syncClock(server);
       const a1 = await clientCredentials(server, svc);
       const a2 = await clientCredentials(server, svc);
       const granted = await passwordGrant(server, app, user);
       const other = await clientCredentials(server, probe);
       for (const token of [a1.token, a2.token, granted.token, granted.refresh]) {
-        assert.equal(await introspect(server, probe, token), true, 'active before');
+        assert.equal(await introspectActive(server, probe, token), true, 'active before');
       }
 
       const revoked = site.json(['tokens:revoke', `--id=${svc.id}`, '--json']);
@@ -329,20 +293,24 @@ for (const dialect of await testDialects()) {
         `Revoked 1 access token and 1 refresh token family of App (${app.id}).\n`,
       );
 
-      sync(server);
+      syncClock(server);
       for (const token of [a1.token, a2.token, granted.token, granted.refresh]) {
-        assert.equal(await introspect(server, probe, token), false, 'inactive after');
+        assert.equal(await introspectActive(server, probe, token), false, 'inactive after');
       }
-      assert.equal(await introspect(server, probe, other.token), true, 'other clients untouched');
+      assert.equal(
+        await introspectActive(server, probe, other.token),
+        true,
+        'other clients untouched',
+      );
       const refreshed = await refreshGrant(server, app, granted.refresh);
       assert.equal(refreshed.statusCode, 400);
       assert.equal(refreshed.json().error, 'invalid_grant');
 
       // The clients themselves stay active: new tokens, which are live.
       const fresh = await clientCredentials(server, svc);
-      assert.equal(await introspect(server, probe, fresh.token), true);
+      assert.equal(await introspectActive(server, probe, fresh.token), true);
       const again = await passwordGrant(server, app, user);
-      assert.equal(await introspect(server, probe, again.token), true);
+      assert.equal(await introspectActive(server, probe, again.token), true);
       assert.equal((await refreshGrant(server, app, again.refresh)).statusCode, 200);
 
       const listed = site.json(['tokens', `--id=${svc.id}`, '--json']).tokens as TokenRow[];
@@ -367,7 +335,7 @@ for (const dialect of await testDialects()) {
       const app = passwordClient('Stats App');
       const user = await server.createUser();
       const issued: Issued[] = [await expired(svc)];
-      sync(server);
+      syncClock(server);
       issued.push(await clientCredentials(server, svc), await clientCredentials(server, svc));
       const revoked = await clientCredentials(server, svc);
       issued.push(revoked);
@@ -475,7 +443,7 @@ for (const dialect of await testDialects()) {
         const app = passwordClient(`App ${tag}`);
         const user = await server.createUser();
         const old = await expired(svc);
-        sync(server);
+        syncClock(server);
         const revoked = await clientCredentials(server, svc);
         await revokeAtServer(server, svc, revoked.token);
         const active = await clientCredentials(server, svc);
@@ -500,9 +468,9 @@ for (const dialect of await testDialects()) {
       async function checkPruned(s: Awaited<ReturnType<typeof scenario>>) {
         assert.deepEqual(jtis(s.svc.id), [s.active.jti], 'the live token is all that is left');
         assert.deepEqual(jtis(s.app.id), [s.second.jti, s.first.jti]);
-        sync(server);
-        assert.equal(await introspect(server, probe, s.active.token), true);
-        assert.equal(await introspect(server, probe, s.second.token), true);
+        syncClock(server);
+        assert.equal(await introspectActive(server, probe, s.active.token), true);
+        assert.equal(await introspectActive(server, probe, s.second.token), true);
         // The consumed refresh token was kept: replaying it is still seen as theft, and ends
         // the family (the newest refresh token fails too). Had it been pruned, the replay
         // would only be an unknown token and the family would live on.
@@ -512,7 +480,7 @@ for (const dialect of await testDialects()) {
         const newest = await refreshGrant(server, s.app, s.second.refresh);
         assert.equal(newest.statusCode, 400, 'the replay revoked the family');
         assert.equal(newest.json().error, 'invalid_grant');
-        assert.equal(await introspect(server, probe, s.second.token), false);
+        assert.equal(await introspectActive(server, probe, s.second.token), false);
       }
 
       const a = await scenario('A');
