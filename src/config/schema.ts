@@ -14,6 +14,40 @@ export const DEFAULT_SCOPES: Record<string, string> = {
   offline_access: 'Stay signed in (refresh tokens)',
   'users:read': 'Read users',
   'users:write': 'Create and update users',
+  'api-keys:read': 'See your API keys and their usage',
+  'api-keys:write': 'Create, change, rotate and revoke your API keys',
+};
+
+const tierLimit = z
+  .object({
+    /** Requests allowed per window; null for no limit. */
+    requests: z.number().int().positive().nullable(),
+    perSeconds: z
+      .number()
+      .int()
+      .positive()
+      .max(86_400 * 31)
+      .default(3600),
+  })
+  .strict();
+const tierName = z
+  .string()
+  .regex(/^[a-z][a-z0-9_-]{0,31}$/, 'a tier name is lower-case letters, digits, - and _');
+
+/** The seed's tiers for live keys. */
+export const DEFAULT_TIERS = {
+  free: { requests: 1000, perSeconds: 3600 },
+  pro: { requests: 10_000, perSeconds: 3600 },
+  business: { requests: 50_000, perSeconds: 3600 },
+  enterprise: { requests: null, perSeconds: 3600 },
+};
+
+/** Test keys: ten times the live limits (the seed: "higher rate limits"). */
+export const DEFAULT_TEST_TIERS = {
+  free: { requests: 10_000, perSeconds: 3600 },
+  pro: { requests: 100_000, perSeconds: 3600 },
+  business: { requests: 500_000, perSeconds: 3600 },
+  enterprise: { requests: null, perSeconds: 3600 },
 };
 
 /**
@@ -68,6 +102,40 @@ export const configSchema = z
         windowMinutes: z.number().int().positive().default(15),
       })
       .strict()
+      .prefault({}),
+    /** API keys: format, tiers and their rate limits, rotation, caching, usage, cleanup. */
+    apiKeys: z
+      .object({
+        /** `sk` gives `sk_live_…` / `sk_test_…`. */
+        prefix: z
+          .string()
+          .regex(/^[a-z]{2,8}$/, 'the prefix is 2 to 8 lower-case letters')
+          .default('sk'),
+        defaultTier: tierName.default('free'),
+        tiers: z.record(tierName, tierLimit).default(DEFAULT_TIERS),
+        testTiers: z.record(tierName, tierLimit).default(DEFAULT_TEST_TIERS),
+        rotationGraceHours: z.number().int().min(0).max(720).default(24),
+        /** Expired, revoked and rotated keys are deleted this long after they stopped working. */
+        pruneAfterDays: z.number().int().min(0).max(3650).default(7),
+        /** How often the server deletes them. */
+        cleanupIntervalMinutes: z.number().int().positive().max(1440).default(60),
+        /** Verified keys kept in memory (by digest); 0 turns the cache off. */
+        cacheSize: z.number().int().min(0).max(1_000_000).default(10_000),
+        /** How long a cached key is trusted without a change notice (Redis sends them at once). */
+        cacheTtlSeconds: z.number().int().positive().max(3600).default(1),
+        /** Usage counts are written in one batch this often. */
+        usageFlushSeconds: z.number().int().positive().max(3600).default(5),
+        /** Also accept the key in an `X-API-Key` header. */
+        acceptXApiKeyHeader: z.boolean().default(true),
+      })
+      .strict()
+      .refine((v) => v.defaultTier in v.tiers && v.defaultTier in v.testTiers, {
+        message: 'defaultTier must be one of the tiers (and of testTiers)',
+      })
+      .refine(
+        (v) => Object.keys(v.tiers).every((tier) => tier in v.testTiers),
+        'every tier needs a limit for test keys too (testTiers)',
+      )
       .prefault({}),
   })
   .strict();

@@ -12,6 +12,9 @@ import type { LoginSessionRepository } from './sessions/login-session.js';
 import type { KeyRing } from './keys/key-ring.js';
 import type { LoginThrottle } from './ratelimit/login-throttle.js';
 import type { MaintenanceRepository } from './maintenance/maintenance-repository.js';
+import type { ApiKeyRepository, ApiKeyUsageRepository } from './apikeys/api-key.js';
+import type { ApiKeyUsageRecorder } from './apikeys/usage-recorder.js';
+import type { ApiKeyRateLimiter } from './ratelimit/api-key-limits.js';
 
 export interface Repositories {
   clients: ClientRepository;
@@ -25,6 +28,8 @@ export interface Repositories {
   loginSessions: LoginSessionRepository;
   /** Aggregates and bulk deletes for the admin CLI. */
   maintenance: MaintenanceRepository;
+  apiKeys: ApiKeyRepository;
+  apiKeyUsage: ApiKeyUsageRepository;
 }
 
 /** Everything a core service needs, passed in: no service reaches for a global. */
@@ -35,4 +40,8 @@ export interface CoreContext {
   keys: KeyRing;
   userClaims: UserClaimsSource;
   loginThrottle: LoginThrottle;
+  /** Requests per API key by tier (`X-RateLimit-*`). */
+  apiKeyLimiter: ApiKeyRateLimiter;
+  /** Per-key usage counts, written in batches. */
+  apiKeyUsage: ApiKeyUsageRecorder;
 }

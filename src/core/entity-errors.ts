@@ -19,3 +19,11 @@ export class NotFoundError extends Error {
 export class ConflictError extends Error {
   override name = 'ConflictError';
 }
+
+/**
+ * Input the core refuses (a bad name, scope or date). The API answers 400 `invalid_request`;
+ * the CLI exits 2.
+ */
+export class InvalidInputError extends Error {
+  override name = 'InvalidInputError';
+}

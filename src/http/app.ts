@@ -48,6 +48,12 @@ export async function buildApp(
           securitySchemes: {
             clientBasic: { type: 'http', scheme: 'basic', description: 'client_id:client_secret' },
             bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+            apiKey: {
+              type: 'http',
+              scheme: 'bearer',
+              description:
+                'an API key (sk_live_… / sk_test_…); also Basic with the key as user name, or X-API-Key',
+            },
           },
         },
       },

@@ -13,6 +13,7 @@ import { wellKnownRoutes } from './routes/well-known.js';
 import { healthRoutes } from './routes/health.js';
 import { personalAccessTokenRoutes } from './routes/personal-access-tokens.js';
 import { logoutRoutes } from './routes/logout.js';
+import { apiKeyRoutes } from './routes/api-keys.js';
 
 export interface PortcullisPluginOptions {
   ctx: CoreContext;
@@ -43,6 +44,7 @@ export async function portcullisPlugin(
     wellKnownRoutes,
     personalAccessTokenRoutes,
     logoutRoutes,
+    apiKeyRoutes,
   ]) {
     await routes(app, { ctx });
   }

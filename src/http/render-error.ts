@@ -1,6 +1,15 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { OAuthError } from '../core/oauth/errors.js';
 import { isStorageUnavailable } from '../store/unavailable.js';
+import { ConflictError, InvalidInputError, NotFoundError } from '../core/entity-errors.js';
+
+/** The status and code of a core entity error, or undefined for any other error. */
+function entityErrorStatus(error: Error): { status: number; code: string } | undefined {
+  if (error instanceof InvalidInputError) return { status: 400, code: 'invalid_request' };
+  if (error instanceof NotFoundError) return { status: 404, code: 'not_found' };
+  if (error instanceof ConflictError) return { status: 409, code: 'conflict' };
+  return undefined;
+}
 
 /**
  * The HTTP face's one error handler: OAuth errors become RFC 6749 §5.2 JSON (with the
@@ -12,6 +21,15 @@ export function renderError(
   request: FastifyRequest,
   reply: FastifyReply,
 ): void {
+  const entity = entityErrorStatus(error);
+  if (entity !== undefined) {
+    reply
+      .header('cache-control', 'no-store')
+      .status(entity.status)
+      .send({ error: entity.code, message: error.message });
+    return;
+  }
+  const api = request.url.startsWith('/api/');
   if (error instanceof OAuthError) {
     if (error.code === 'invalid_client')
       reply.header('www-authenticate', 'Basic realm="portcullis"');
@@ -26,7 +44,11 @@ export function renderError(
     }
     if (error.retryAfterSeconds !== undefined)
       reply.header('retry-after', String(error.retryAfterSeconds));
-    reply.header('cache-control', 'no-store').status(error.status).send(error.toJSON());
+    reply
+      .header('cache-control', 'no-store')
+      .status(error.status)
+      // The auth API speaks `{error, message}`; the OAuth endpoints RFC 6749's shape.
+      .send(api ? { error: error.code, message: error.description } : error.toJSON());
     return;
   }
   const fastifyError = error as FastifyError;
@@ -36,7 +58,11 @@ export function renderError(
       .status(
         fastifyError.statusCode && fastifyError.statusCode !== 422 ? fastifyError.statusCode : 400,
       )
-      .send({ error: 'invalid_request', error_description: fastifyError.message });
+      .send(
+        api
+          ? { error: 'invalid_request', message: fastifyError.message }
+          : { error: 'invalid_request', error_description: fastifyError.message },
+      );
     return;
   }
   if (isStorageUnavailable(error)) {

@@ -16,6 +16,9 @@ import type { Redis } from 'ioredis';
 import { connectRedis, connectSubscriber } from '../store/redis.js';
 import { redisCacheBus, type CacheBus } from '../store/cache-bus.js';
 import { redisLoginLimiters } from '../store/redis-login-limiters.js';
+import { redisLimiterFactory } from '../store/redis-api-key-limits.js';
+import { createApiKeyRateLimiter, memoryLimiterFactory } from '../core/ratelimit/api-key-limits.js';
+import { ApiKeyUsageRecorder } from '../core/apikeys/usage-recorder.js';
 
 export interface Portcullis {
   ctx: CoreContext;
@@ -72,6 +75,10 @@ export async function openPortcullis(
       clock,
       cacheTtlMs: 1000,
       ...(redis ? { cacheBus: redis.bus } : {}),
+      apiKeyCache: {
+        maxEntries: config.apiKeys.cacheSize,
+        ttlMs: config.apiKeys.cacheTtlSeconds * 1000,
+      },
     });
     const signing = options.signing !== false;
     const key = signing
@@ -90,6 +97,12 @@ export async function openPortcullis(
       repos,
       keys,
       userClaims: options.userClaims ?? noUserClaims,
+      apiKeyLimiter: createApiKeyRateLimiter(
+        { live: config.apiKeys.tiers, test: config.apiKeys.testTiers },
+        config.apiKeys.defaultTier,
+        redis ? redisLimiterFactory(redis.client) : memoryLimiterFactory,
+      ),
+      apiKeyUsage: new ApiKeyUsageRecorder(repos.apiKeyUsage, clock),
       loginThrottle: createLoginThrottle(
         redis
           ? redisLoginLimiters(redis.client, config.loginThrottle)

@@ -3,6 +3,7 @@ import type { Config } from '../config/schema.js';
 import { buildApp } from '../http/app.js';
 import { openPortcullis, type Portcullis } from './open-portcullis.js';
 import { followSigningKeyEvery } from './follow-signing-key.js';
+import { startBackgroundJobs } from './background-jobs.js';
 
 /** How often a server checks whether `keys:rotate` has replaced its signing key. */
 const KEY_CHECK_INTERVAL_MS = 5000;
@@ -35,6 +36,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     (kid) => app.log.info({ kid }, 'signing key rotated by another process: now signing with it'),
     (error) => app.log.warn({ err: error }, 'could not check for a rotated signing key'),
   );
+  const stopJobs = startBackgroundJobs(portcullis, app.log);
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
@@ -47,6 +49,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
       (stopping ??= (async () => {
         stopFollowing();
         await app.close();
+        await stopJobs();
         await portcullis.close();
       })()),
   };

@@ -10,6 +10,8 @@ export interface Database {
   signing_keys: SigningKeysTable;
   consents: ConsentsTable;
   login_sessions: LoginSessionsTable;
+  api_keys: ApiKeysTable;
+  api_key_usage: ApiKeyUsageTable;
 }
 
 export interface UsersTable {
@@ -128,4 +130,33 @@ export interface LoginSessionsTable {
   request_digest: string | null;
   expires_at: number;
   created_at: number;
+}
+
+export interface ApiKeysTable {
+  id: string;
+  name: string;
+  digest: string;
+  display_prefix: string;
+  environment: string;
+  scopes: string;
+  tier: string;
+  organization_id: string | null;
+  user_id: string | null;
+  /** JSON object. */
+  metadata: string;
+  expires_at: number | null;
+  revoked_at: number | null;
+  rotated_at: number | null;
+  grace_until: number | null;
+  replaced_by: string | null;
+  last_used_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface ApiKeyUsageTable {
+  key_id: string;
+  /** Start of the hour, epoch milliseconds. */
+  hour: number;
+  requests: number;
 }

@@ -9,6 +9,8 @@ const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 
 /** The scopes a fresh installation has (the `scopes` configuration default). */
 const CONFIGURED: Record<string, string> = {
+  'api-keys:read': 'See your API keys and their usage',
+  'api-keys:write': 'Create, change, rotate and revoke your API keys',
   email: 'Read your email address',
   offline_access: 'Stay signed in (refresh tokens)',
   openid: 'Sign you in with OpenID Connect',

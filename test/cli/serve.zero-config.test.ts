@@ -80,6 +80,7 @@ describe('portcullis serve with zero configuration', () => {
         '002-authorization-code-replay',
         '003-login-session-request',
         '004-admin-cli',
+        '005-api-keys',
       ]);
       const second = runCli(['migrate', '--json'], { cwd });
       assert.deepEqual(JSON.parse(second.stdout).applied, []);

@@ -18,6 +18,7 @@ const MIGRATIONS = [
   '002-authorization-code-replay',
   '003-login-session-request',
   '004-admin-cli',
+  '005-api-keys',
 ];
 const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
 const SECRET = /^[A-Za-z0-9_-]{43}$/;

@@ -2,6 +2,7 @@ import type { Clock } from '../../core/clock.js';
 import type { ClientRepository } from '../../core/clients/client.js';
 import type { ScopeRepository } from '../../core/scopes/scope.js';
 import type { CacheBus } from '../cache-bus.js';
+import type { ApiKey, ApiKeyRepository } from '../../core/apikeys/api-key.js';
 
 type CachedClient = Awaited<ReturnType<ClientRepository['findById']>>;
 const MAX_CLIENTS = 10_000;
@@ -76,5 +77,66 @@ export function cachedScopes(
     insertMissing: async (scopes) => changed(await inner.insertMissing(scopes)),
     upsert: async (scope) => changed(await inner.upsert(scope)),
     delete: async (name, now) => changed(await inner.delete(name, now)),
+  };
+}
+
+/**
+ * An LRU of verified keys by their SHA-256 digest (never by the key itself): the fast path of
+ * API-key authentication. Changes through this process evict at once; with Redis every process
+ * is told; anything else is seen within `ttlMs`. Unknown digests are not cached, so a flood of
+ * made-up keys cannot push real ones out.
+ */
+export function cachedApiKeys(
+  inner: ApiKeyRepository,
+  clock: Clock,
+  ttlMs: number,
+  maxEntries: number,
+  bus: CacheBus,
+): ApiKeyRepository {
+  const byDigest = new Map<string, { value: ApiKey; until: number }>();
+  const digestOf = new Map<string, string>();
+  const evict = (id: string) => {
+    const digest = digestOf.get(id);
+    if (digest !== undefined) byDigest.delete(digest);
+    digestOf.delete(id);
+  };
+  bus.subscribe((key) => {
+    if (key.startsWith('api-key:')) evict(key.slice('api-key:'.length));
+  });
+  const changed = (id: string) => bus.publish(`api-key:${id}`);
+  return {
+    ...inner,
+    async findByDigest(digest) {
+      const now = clock.now();
+      const hit = byDigest.get(digest);
+      if (hit && hit.until > now) {
+        // Most recently used last: the first entry is the one to evict.
+        byDigest.delete(digest);
+        byDigest.set(digest, hit);
+        return hit.value;
+      }
+      const value = await inner.findByDigest(digest);
+      if (!value) return value;
+      if (byDigest.size >= maxEntries) {
+        const oldest = byDigest.keys().next().value;
+        if (oldest !== undefined) {
+          digestOf.delete(byDigest.get(oldest)!.value.id);
+          byDigest.delete(oldest);
+        }
+      }
+      byDigest.set(digest, { value, until: now + ttlMs });
+      digestOf.set(value.id, digest);
+      return value;
+    },
+    async update(id, patch) {
+      const updated = await inner.update(id, patch);
+      changed(id);
+      return updated;
+    },
+    async markRotated(id, replacedBy, now, graceUntil) {
+      const done = await inner.markRotated(id, replacedBy, now, graceUntil);
+      changed(id);
+      return done;
+    },
   };
 }

@@ -1,7 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { Repositories } from '../../core/context.js';
 import { systemClock, type Clock } from '../../core/clock.js';
-import { cachedClients, cachedScopes } from './cached.js';
+import { cachedApiKeys, cachedClients, cachedScopes } from './cached.js';
+import { apiKeyRepository, apiKeyUsageRepository } from './api-keys.js';
 import { localCacheBus, type CacheBus } from '../cache-bus.js';
 import type { Database } from '../schema.js';
 import { accessTokenRepository } from './access-tokens.js';
@@ -21,6 +22,8 @@ export interface RepositoryOptions {
   cacheTtlMs?: number;
   /** Carries evictions to other processes (Redis); this process only by default. */
   cacheBus?: CacheBus;
+  /** The API-key LRU: entries and how long one is trusted (default: no cache). */
+  apiKeyCache?: { maxEntries: number; ttlMs: number };
 }
 
 /** Every repository over one Kysely instance (SQLite or PostgreSQL). */
@@ -42,5 +45,16 @@ export function createRepositories(
     consents: consentRepository(db),
     loginSessions: loginSessionRepository(db),
     maintenance: maintenanceRepository(db),
+    apiKeys:
+      options.apiKeyCache && options.apiKeyCache.maxEntries > 0
+        ? cachedApiKeys(
+            apiKeyRepository(db),
+            clock,
+            options.apiKeyCache.ttlMs,
+            options.apiKeyCache.maxEntries,
+            bus,
+          )
+        : apiKeyRepository(db),
+    apiKeyUsage: apiKeyUsageRepository(db),
   };
 }

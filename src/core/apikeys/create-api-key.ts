@@ -1,0 +1,67 @@
+import type { CoreContext } from '../context.js';
+import { newId } from '../ids.js';
+import { digest } from '../secrets.js';
+import type { ApiKey, ApiKeyEnvironment } from './api-key.js';
+import { displayPrefix, generateApiKey, parseApiKey } from './key-format.js';
+import {
+  checkEnvironment,
+  checkExpiry,
+  checkMetadata,
+  checkName,
+  checkScopes,
+  checkTier,
+} from './validate.js';
+
+export interface CreateApiKeyOptions {
+  name: string;
+  scopes: string[];
+  /** Default: `apiKeys.defaultTier`. */
+  tier?: string;
+  /** Default `live`. */
+  environment?: ApiKeyEnvironment;
+  expiresAt?: number | null;
+  organizationId?: string | null;
+  userId?: string | null;
+  metadata?: Record<string, unknown>;
+}
+
+export interface CreatedApiKey {
+  /** The key itself: returned here once, stored only as its SHA-256 digest. */
+  key: string;
+  apiKey: ApiKey;
+}
+
+/**
+ * Creates an API key (`sk_live_…` / `sk_test_…`).
+ * @throws InvalidInputError for a bad name, scope, tier, environment, expiry or metadata.
+ */
+export async function createApiKey(
+  ctx: CoreContext,
+  options: CreateApiKeyOptions,
+): Promise<CreatedApiKey> {
+  const environment = checkEnvironment(options.environment ?? 'live');
+  const now = ctx.clock.now();
+  const key = generateApiKey(ctx.config.apiKeys.prefix, environment);
+  const apiKey: ApiKey = {
+    id: newId(),
+    name: checkName(options.name),
+    digest: digest(key),
+    displayPrefix: displayPrefix(parseApiKey(key, ctx.config.apiKeys.prefix)!),
+    environment,
+    scopes: checkScopes(options.scopes),
+    tier: checkTier(ctx, options.tier ?? ctx.config.apiKeys.defaultTier),
+    organizationId: options.organizationId ?? null,
+    userId: options.userId ?? null,
+    metadata: checkMetadata(options.metadata ?? {}),
+    expiresAt: checkExpiry(ctx, options.expiresAt ?? null),
+    revokedAt: null,
+    rotatedAt: null,
+    graceUntil: null,
+    replacedBy: null,
+    lastUsedAt: null,
+    createdAt: now,
+    updatedAt: now,
+  };
+  await ctx.repos.apiKeys.insert(apiKey);
+  return { key, apiKey };
+}

@@ -1,0 +1,401 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { CoreContext } from '../../core/context.js';
+import type { ApiKey } from '../../core/apikeys/api-key.js';
+import { createApiKey } from '../../core/apikeys/create-api-key.js';
+import {
+  findApiKey,
+  revokeApiKey,
+  rotateApiKey,
+  updateApiKey,
+} from '../../core/apikeys/manage-api-key.js';
+import { NotFoundError } from '../../core/entity-errors.js';
+import { InvalidInputError } from '../../core/entity-errors.js';
+import { apiCaller, type ApiCaller } from '../api-caller.js';
+import { requireApiKey } from '../api-key-auth.js';
+import { NO_STORE } from './schemas.js';
+
+const HOUR_MS = 3_600_000;
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+/** A key's state at `now`: what a dashboard shows. */
+export function apiKeyStatus(key: ApiKey, now: number): string {
+  if (key.revokedAt !== null) return 'revoked';
+  if (key.expiresAt !== null && key.expiresAt <= now) return 'expired';
+  if (key.graceUntil !== null) return key.graceUntil > now ? 'rotating' : 'rotated';
+  return 'active';
+}
+
+/** The JSON shape of a key (never the key, never its digest). */
+export const apiKeyView = (key: ApiKey, now: number) => ({
+  id: key.id,
+  name: key.name,
+  prefix: key.displayPrefix,
+  environment: key.environment,
+  scopes: key.scopes,
+  tier: key.tier,
+  organization_id: key.organizationId,
+  user_id: key.userId,
+  metadata: key.metadata,
+  status: apiKeyStatus(key, now),
+  expires_at: iso(key.expiresAt),
+  revoked_at: iso(key.revokedAt),
+  rotated_at: iso(key.rotatedAt),
+  grace_until: iso(key.graceUntil),
+  replaced_by: key.replacedBy,
+  last_used_at: iso(key.lastUsedAt),
+  created_at: iso(key.createdAt),
+  updated_at: iso(key.updatedAt),
+});
+
+const nullableTime = { type: ['string', 'null'], format: 'date-time' } as const;
+const apiKeySchema = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' },
+    name: { type: 'string' },
+    prefix: { type: 'string', description: 'the visible start of the key, e.g. sk_live_abcd' },
+    environment: { type: 'string', enum: ['live', 'test'] },
+    scopes: { type: 'array', items: { type: 'string' } },
+    tier: { type: 'string' },
+    organization_id: { type: ['string', 'null'] },
+    user_id: { type: ['string', 'null'] },
+    metadata: { type: 'object', additionalProperties: true },
+    status: { type: 'string', enum: ['active', 'expired', 'revoked', 'rotating', 'rotated'] },
+    expires_at: nullableTime,
+    revoked_at: nullableTime,
+    rotated_at: nullableTime,
+    grace_until: nullableTime,
+    replaced_by: { type: ['string', 'null'] },
+    last_used_at: nullableTime,
+    created_at: { type: 'string', format: 'date-time' },
+    updated_at: { type: 'string', format: 'date-time' },
+  },
+} as const;
+const createdSchema = {
+  type: 'object',
+  properties: {
+    ...apiKeySchema.properties,
+    key: { type: 'string', description: 'the API key: shown once, never again' },
+  },
+} as const;
+const problemSchema = {
+  type: 'object',
+  properties: { error: { type: 'string' }, message: { type: 'string' } },
+  required: ['error'],
+} as const;
+const idParams = {
+  type: 'object',
+  properties: { id: { type: 'string', maxLength: 64 } },
+  required: ['id'],
+} as const;
+const scopeList = {
+  type: 'array',
+  items: { type: 'string', maxLength: 200 },
+  maxItems: 100,
+} as const;
+
+interface CreateBody {
+  name: string;
+  scopes: string[];
+  tier?: string;
+  environment?: 'live' | 'test';
+  expires_at?: string | null;
+  metadata?: Record<string, unknown>;
+  organization_id?: string | null;
+  user_id?: string;
+}
+
+function parseTime(value: string | null | undefined): number | null {
+  if (value === undefined || value === null) return null;
+  const ms = Date.parse(value);
+  if (Number.isNaN(ms)) throw new InvalidInputError('expires_at must be an ISO 8601 date-time');
+  return ms;
+}
+
+/**
+ * The API-key management API (`/api/v1/api-keys`): create (the key shown once), list, show,
+ * update, rotate, revoke and usage. A user's access token (scope `api-keys:read` /
+ * `api-keys:write`) manages that user's keys; a client-credentials token manages every key.
+ * `GET /api/v1/api-keys/self` answers to the API key itself.
+ */
+export async function apiKeyRoutes(app: FastifyInstance, { ctx }: { ctx: CoreContext }) {
+  const common = { tags: ['api keys'], security: [{ bearer: [] }] };
+  const errors = { '4xx': problemSchema };
+  /** The caller's key, or 404 as if it did not exist when it belongs to someone else. */
+  const ownKey = async (caller: ApiCaller, id: string) => {
+    const key = await findApiKey(ctx, id);
+    if (caller.userId !== null && key.userId !== caller.userId)
+      throw new NotFoundError('API key', id);
+    return key;
+  };
+  const read = (request: FastifyRequest) => apiCaller(ctx, request, 'api-keys:read');
+  const write = (request: FastifyRequest) => apiCaller(ctx, request, 'api-keys:write');
+
+  app.post<{ Body: CreateBody }>(
+    '/api/v1/api-keys',
+    {
+      schema: {
+        ...common,
+        summary: 'Create an API key; the key is in the answer once and never again',
+        body: {
+          type: 'object',
+          required: ['name', 'scopes'],
+          additionalProperties: false,
+          properties: {
+            name: { type: 'string', minLength: 1, maxLength: 200 },
+            scopes: scopeList,
+            tier: { type: 'string', maxLength: 32 },
+            environment: { type: 'string', enum: ['live', 'test'] },
+            expires_at: { type: ['string', 'null'], format: 'date-time' },
+            metadata: { type: 'object', additionalProperties: true },
+            organization_id: { type: ['string', 'null'], maxLength: 64 },
+            user_id: { type: 'string', maxLength: 26, description: 'owner (administrators only)' },
+          },
+        },
+        response: { 201: createdSchema, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const caller = await write(request);
+      const body = request.body;
+      if (caller.userId !== null && body.user_id !== undefined && body.user_id !== caller.userId)
+        throw new InvalidInputError('user_id can only be set by an administrator');
+      const created = await createApiKey(ctx, {
+        name: body.name,
+        scopes: body.scopes,
+        ...(body.tier !== undefined ? { tier: body.tier } : {}),
+        ...(body.environment !== undefined ? { environment: body.environment } : {}),
+        expiresAt: parseTime(body.expires_at),
+        ...(body.metadata !== undefined ? { metadata: body.metadata } : {}),
+        organizationId: body.organization_id ?? null,
+        userId: caller.userId ?? body.user_id ?? null,
+      });
+      return reply
+        .code(201)
+        .headers(NO_STORE)
+        .send({ ...apiKeyView(created.apiKey, ctx.clock.now()), key: created.key });
+    },
+  );
+
+  app.get<{
+    Querystring: { limit?: number; include_inactive?: boolean; organization_id?: string };
+  }>(
+    '/api/v1/api-keys',
+    {
+      schema: {
+        ...common,
+        summary: "List API keys (a user's own; all for a client-credentials token)",
+        querystring: {
+          type: 'object',
+          properties: {
+            limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
+            include_inactive: { type: 'boolean', default: false },
+            organization_id: { type: 'string', maxLength: 64 },
+          },
+        },
+        response: { 200: { type: 'array', items: apiKeySchema }, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const caller = await read(request);
+      const now = ctx.clock.now();
+      const keys = await ctx.repos.apiKeys.list(
+        {
+          limit: request.query.limit ?? 100,
+          includeInactive: request.query.include_inactive === true,
+          ...(caller.userId !== null ? { userId: caller.userId } : {}),
+          ...(request.query.organization_id !== undefined
+            ? { organizationId: request.query.organization_id }
+            : {}),
+        },
+        now,
+      );
+      return reply.headers(NO_STORE).send(keys.map((k) => apiKeyView(k, now)));
+    },
+  );
+
+  app.get(
+    '/api/v1/api-keys/self',
+    {
+      preHandler: requireApiKey(ctx),
+      schema: {
+        tags: ['api keys'],
+        security: [{ apiKey: [] }],
+        summary: 'The API key presented (Bearer, Basic or X-API-Key), with its rate-limit headers',
+        response: { 200: apiKeySchema, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const key = await findApiKey(ctx, request.apiKey!.id);
+      return reply.headers(NO_STORE).send(apiKeyView(key, ctx.clock.now()));
+    },
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/api/v1/api-keys/:id',
+    {
+      schema: {
+        ...common,
+        summary: 'Show an API key',
+        params: idParams,
+        response: { 200: apiKeySchema, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const key = await ownKey(await read(request), request.params.id);
+      return reply.headers(NO_STORE).send(apiKeyView(key, ctx.clock.now()));
+    },
+  );
+
+  app.patch<{
+    Params: { id: string };
+    Body: { name?: string; scopes?: string[]; tier?: string; metadata?: Record<string, unknown> };
+  }>(
+    '/api/v1/api-keys/:id',
+    {
+      schema: {
+        ...common,
+        summary: "Change an API key's name, scopes, tier or metadata (every node at once)",
+        params: idParams,
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          minProperties: 1,
+          properties: {
+            name: { type: 'string', minLength: 1, maxLength: 200 },
+            scopes: scopeList,
+            tier: { type: 'string', maxLength: 32 },
+            metadata: { type: 'object', additionalProperties: true },
+          },
+        },
+        response: { 200: apiKeySchema, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const caller = await write(request);
+      const key = await ownKey(caller, request.params.id);
+      const updated = await updateApiKey(ctx, key.id, request.body);
+      return reply.headers(NO_STORE).send(apiKeyView(updated, ctx.clock.now()));
+    },
+  );
+
+  app.post<{ Params: { id: string }; Body: { grace_period_hours?: number } | undefined }>(
+    '/api/v1/api-keys/:id/rotate',
+    {
+      schema: {
+        ...common,
+        summary: 'Rotate: a new key with the same settings; the old one works for the grace period',
+        params: idParams,
+        body: {
+          type: ['object', 'null'],
+          additionalProperties: false,
+          properties: { grace_period_hours: { type: 'integer', minimum: 0, maximum: 720 } },
+        },
+        response: {
+          201: {
+            type: 'object',
+            properties: { ...createdSchema.properties, previous: apiKeySchema },
+          },
+          ...errors,
+        },
+      },
+    },
+    async (request, reply) => {
+      const caller = await write(request);
+      const key = await ownKey(caller, request.params.id);
+      const hours = request.body?.grace_period_hours;
+      const rotated = await rotateApiKey(
+        ctx,
+        key.id,
+        hours !== undefined ? { graceHours: hours } : {},
+      );
+      const now = ctx.clock.now();
+      return reply
+        .code(201)
+        .headers(NO_STORE)
+        .send({
+          ...apiKeyView(rotated.apiKey, now),
+          key: rotated.key,
+          previous: apiKeyView(rotated.previous, now),
+        });
+    },
+  );
+
+  const revoke = async (request: FastifyRequest<{ Params: { id: string } }>) => {
+    const caller = await write(request);
+    const key = await ownKey(caller, request.params.id);
+    return apiKeyView((await revokeApiKey(ctx, key.id)).apiKey, ctx.clock.now());
+  };
+  const revokeSchema = {
+    ...common,
+    summary: 'Revoke an API key: refused at once, on every node',
+    params: idParams,
+    response: { 200: apiKeySchema, ...errors },
+  };
+  app.post<{ Params: { id: string } }>(
+    '/api/v1/api-keys/:id/revoke',
+    { schema: revokeSchema },
+    async (request, reply) => reply.headers(NO_STORE).send(await revoke(request)),
+  );
+  app.delete<{ Params: { id: string } }>(
+    '/api/v1/api-keys/:id',
+    { schema: revokeSchema },
+    async (request, reply) => reply.headers(NO_STORE).send(await revoke(request)),
+  );
+
+  app.get<{ Params: { id: string }; Querystring: { hours?: number } }>(
+    '/api/v1/api-keys/:id/usage',
+    {
+      schema: {
+        ...common,
+        summary: 'Requests per hour and the last use of an API key',
+        params: idParams,
+        querystring: {
+          type: 'object',
+          properties: { hours: { type: 'integer', minimum: 1, maximum: 24 * 90, default: 24 } },
+        },
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              id: { type: 'string' },
+              last_used_at: nullableTime,
+              total: { type: 'integer' },
+              hourly: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: {
+                    hour: { type: 'string', format: 'date-time' },
+                    requests: { type: 'integer' },
+                  },
+                },
+              },
+            },
+          },
+          ...errors,
+        },
+      },
+    },
+    async (request, reply) => {
+      const key = await ownKey(await read(request), request.params.id);
+      const usage = await apiKeyUsageReport(ctx, key, request.query.hours ?? 24);
+      return reply.headers(NO_STORE).send(usage);
+    },
+  );
+}
+
+/** Usage of one key over the last `hours` hours (counts not yet flushed included). */
+export async function apiKeyUsageReport(ctx: CoreContext, key: ApiKey, hours: number) {
+  await ctx.apiKeyUsage.flush();
+  const now = ctx.clock.now();
+  const since = now - (now % HOUR_MS) - (hours - 1) * HOUR_MS;
+  const hourly = await ctx.repos.apiKeyUsage.hourly(key.id, since);
+  const fresh = await ctx.repos.apiKeys.findById(key.id);
+  return {
+    id: key.id,
+    last_used_at: iso(fresh?.lastUsedAt ?? key.lastUsedAt),
+    total: hourly.reduce((n, h) => n + h.requests, 0),
+    hourly: hourly.map((h) => ({ hour: new Date(h.hour).toISOString(), requests: h.requests })),
+  };
+}
