@@ -28,6 +28,10 @@ const CLIENT_VERBS = new Set([
   'delete',
 ]);
 const PASSPORT_RENAMES: Record<string, string> = { keys: 'keys:generate' };
+/** Laravel API-package commands. */
+const ARTISAN_RENAMES: Record<string, string> = {
+  'api:prune-expired-keys': 'api-keys:prune-expired',
+};
 /** Laravel's `passport:client` flags, spelled our way. */
 const LARAVEL_CLIENT_FLAGS: Record<string, string[]> = {
   '--password': ['--password-client'],
@@ -63,6 +67,7 @@ export function expandAliases(args: readonly string[], commands: ReadonlySet<str
     const command = verb && CLIENT_VERBS.has(verb) ? verb : first === 'clients' ? 'list' : 'create';
     return [...head, command, ...tail];
   }
+  if (ARTISAN_RENAMES[first]) return [...head, ARTISAN_RENAMES[first], ...rest.slice(1)];
   if (first.startsWith('passport:')) {
     const name = first.slice('passport:'.length);
     const command = PASSPORT_RENAMES[name] ?? name;

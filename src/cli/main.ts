@@ -2,6 +2,7 @@
 import { CommanderError } from 'commander';
 import { ConfigError } from '../config/load.js';
 import { OAuthError } from '../core/oauth/errors.js';
+import { InvalidInputError } from '../core/entity-errors.js';
 import { expandAliases } from './aliases.js';
 import { buildProgram } from './program.js';
 import { UsageError } from './open.js';
@@ -16,7 +17,7 @@ const args = expandAliases(process.argv.slice(2), commands);
  * operation that failed (not found, already exists, in use, database down).
  */
 function exitCodeOf(error: unknown): number {
-  if (error instanceof UsageError) return 2;
+  if (error instanceof UsageError || error instanceof InvalidInputError) return 2;
   if (error instanceof OAuthError)
     return error.code === 'invalid_request' || error.code === 'invalid_scope' ? 2 : 1;
   return 1;

@@ -13,6 +13,7 @@ import { registerTokens } from './commands/tokens.js';
 import { registerTokensMaintenance } from './commands/tokens-maintenance.js';
 import { registerDiagnostics } from './commands/diagnostics.js';
 import { registerCreateUser } from './commands/create-user.js';
+import { registerApiKeys } from './commands/api-keys.js';
 import { VERSION } from './version.js';
 
 const ALIASES_HELP = `
@@ -52,5 +53,6 @@ export function buildProgram(): Command {
   registerTokensMaintenance(program);
   registerDiagnostics(program);
   registerCreateUser(program);
+  registerApiKeys(program);
   return program;
 }

@@ -1,6 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { importSigningKey } from '../core/keys/signing-key-material.js';
-import { keyFiles } from '../store/key-files.js';
 import type { Portcullis } from './open-portcullis.js';
 
 /**
@@ -10,15 +7,9 @@ import type { Portcullis } from './open-portcullis.js';
  * storage), keeps its key; `/health` then reports it.
  */
 export async function followSigningKey(portcullis: Portcullis): Promise<boolean> {
-  const { ctx } = portcullis;
-  if (ctx.config.privateKeyPem || (await ctx.keys.signingKeyActive())) return false;
-  let pem: string;
-  try {
-    pem = readFileSync(keyFiles(ctx.config.storageDir).privatePath, 'utf8');
-  } catch {
-    return false;
-  }
-  return ctx.keys.adopt(await importSigningKey(pem));
+  const { keys } = portcullis.ctx;
+  if (await keys.signingKeyActive()) return false;
+  return keys.ensureActiveSigner();
 }
 
 /** Runs {@link followSigningKey} every `intervalMs` until the returned stop is called. */

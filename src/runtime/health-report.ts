@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import type { Config } from '../config/schema.js';
 import type { Clock } from '../core/clock.js';
 import { importSigningKey } from '../core/keys/signing-key-material.js';
-import { openDatabase, sqliteFile, type OpenDatabase } from '../store/database.js';
+import { openDatabase, redactedUrl, sqliteFile, type OpenDatabase } from '../store/database.js';
 import { fileMode, keyFiles } from '../store/key-files.js';
 import { pendingMigrations } from '../store/migrate.js';
 import { connectRedis, redisReady } from '../store/redis.js';
@@ -195,7 +195,7 @@ async function checkRedis(url: string, checks: HealthCheck[]): Promise<void> {
     checks.push({
       name: 'redis',
       ok: pong === 'PONG',
-      detail: url.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@'),
+      detail: redactedUrl(url),
     });
   } catch (error) {
     checks.push({ name: 'redis', ok: false, detail: `unreachable: ${(error as Error).message}` });

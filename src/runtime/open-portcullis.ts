@@ -10,7 +10,7 @@ import { ensurePersonalAccessClient } from '../core/tokens/personal-access-token
 import { openDatabase, type DialectName, type OpenDatabaseOptions } from '../store/database.js';
 import { migrateToLatest } from '../store/migrate.js';
 import { createRepositories } from '../store/repositories/index.js';
-import { loadOrCreateSigningKey } from '../store/key-files.js';
+import { loadOrCreateSigningKey, readKeyFile } from '../store/key-files.js';
 import type { Database } from '../store/schema.js';
 import type { Redis } from 'ioredis';
 import { connectRedis, connectSubscriber } from '../store/redis.js';
@@ -88,7 +88,12 @@ export async function openPortcullis(
           privateKeyPem: config.privateKeyPem,
         })
       : { material: undefined, created: false, source: 'none' };
-    const keys = new KeyRing(repos.signingKeys, clock, key.material);
+    const keys = new KeyRing(
+      repos.signingKeys,
+      clock,
+      key.material,
+      signing && !config.privateKeyPem ? () => readKeyFile(config.storageDir) : undefined,
+    );
     if (signing) await keys.register(clock.now() + longestTokenLifetimeMs(config));
     else await keys.reload();
     const ctx: CoreContext = {

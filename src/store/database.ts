@@ -27,6 +27,16 @@ export interface OpenDatabaseOptions {
 
 const INT8_OID = 20;
 
+/** A database URL fit to print: the password masked, in the user part and in the query. */
+export function redactedUrl(url: string): string {
+  if (!URL.canParse(url)) return url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
+  const parsed = new URL(url);
+  if (parsed.password) parsed.password = '***';
+  for (const name of [...parsed.searchParams.keys()])
+    if (/pass/i.test(name)) parsed.searchParams.set(name, '***');
+  return parsed.toString().replace(/%2A%2A%2A/g, '***');
+}
+
 const isPostgresUrl = (url: string) => /^postgres(ql)?:\/\//.test(url);
 
 /** The SQLite file a database URL names (absolute); undefined for PostgreSQL and `:memory:`. */
@@ -65,7 +75,7 @@ export function openDatabase(url: string, options: OpenDatabaseOptions = {}): Op
     // A connection killed while checked out (pg_terminate_backend, failover) reports on the
     // client itself: the query in flight fails on its own (503), the pool drops the client.
     pool.on('connect', (client) => client.on('error', () => undefined));
-    const location = url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
+    const location = redactedUrl(url);
     return {
       db: new Kysely<Database>({ dialect: new SearchPathPostgresDialect({ pool }) }),
       dialect: 'postgres',

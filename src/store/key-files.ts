@@ -121,3 +121,12 @@ async function importNamed(pem: string, source: string): Promise<SigningKeyMater
 export function fileMode(path: string): number | null {
   return existsSync(path) ? statSync(path).mode & 0o777 : null;
 }
+
+/** The key in `storage/oauth2/oauth-private.key` now, or undefined when missing or unusable. */
+export async function readKeyFile(storageDir: string): Promise<SigningKeyMaterial | undefined> {
+  try {
+    return await importSigningKey(readFileSync(keyFiles(storageDir).privatePath, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}

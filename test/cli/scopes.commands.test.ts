@@ -195,5 +195,20 @@ for (const dialect of await testDialects()) {
       assert.equal(granted.statusCode, 200, granted.body);
       assert.equal(granted.json().scope, 'email');
     });
+
+    test('the in-use check tells scopes apart by case and by wildcard characters', () => {
+      for (const scope of ['Admin', 'admin', 'a_b', 'a%b'.replace('%', '-')])
+        assert.equal(site.run(['scopes:create', `--scope=${scope}`]).code, 0, scope);
+      assert.equal(
+        site.run(['create', '--type=client_credentials', '--name=x', '--scopes=Admin a-b']).code,
+        0,
+      );
+      // `admin` and `a_b` are named by no client: only `Admin` and `a-b` are.
+      for (const scope of ['admin', 'a_b']) {
+        const deleted = site.run(['scopes:delete', `--scope=${scope}`]);
+        assert.equal(deleted.code, 0, `${scope}: ${deleted.stderr}`);
+      }
+      assert.equal(site.run(['scopes:delete', '--scope=Admin']).code, 1);
+    });
   });
 }

@@ -35,7 +35,8 @@ export async function verifyApiKey(
   const apiKey = await ctx.repos.apiKeys.findByDigest(digest(presented));
   if (!apiKey) return invalid;
   const now = ctx.clock.now();
-  if (apiKey.revokedAt !== null && apiKey.revokedAt <= now)
+  // Revocation is immediate: a node whose clock lags the revoking one's must not wait for it.
+  if (apiKey.revokedAt !== null)
     return { valid: false, code: 'api_key_revoked', message: 'the API key has been revoked' };
   if (apiKey.expiresAt !== null && apiKey.expiresAt <= now)
     return { valid: false, code: 'api_key_expired', message: 'the API key has expired' };

@@ -105,6 +105,8 @@ export async function restoreClient(
 ): Promise<{ client: Client; wasRevoked: boolean }> {
   const client = await findClient(ctx, id);
   if (client.revokedAt === null) return { client, wasRevoked: false };
+  // Servers still holding the client in cache minted tokens after `revoke` swept: old too.
+  await revokeClientTokens(ctx, client.id);
   const restored = await ctx.repos.clients.update(client.id, {
     revokedAt: null,
     updatedAt: ctx.clock.now(),

@@ -26,10 +26,15 @@ export class KeyRing {
    * @param signer the key this process signs with; none for a process that only administers
    *   (the CLI), which must never register a key of its own and retire the servers'.
    */
+  /**
+   * @param signerSource reads the key this process would sign with now (the key file), so a
+   *   key rotated by `portcullis keys:rotate` can be adopted without a restart.
+   */
   constructor(
     private readonly repo: SigningKeyRepository,
     private readonly clock: Clock,
     private signer?: SigningKeyMaterial,
+    private readonly signerSource?: () => Promise<SigningKeyMaterial | undefined>,
   ) {}
 
   get signing(): Pick<SigningKeyMaterial, 'kid' | 'alg' | 'privateKey'> {
@@ -60,6 +65,17 @@ export class KeyRing {
   async signingKeyActive(): Promise<boolean> {
     if (!this.signer) return false;
     return (await this.repo.find(this.signer.kid))?.status === 'active';
+  }
+
+  /**
+   * Whether this process signs with the active key, after switching to it when the key source
+   * (the key file) now holds it. False for a process that cannot switch: its key was retired by
+   * a key it does not have.
+   */
+  async ensureActiveSigner(): Promise<boolean> {
+    if (await this.signingKeyActive()) return true;
+    const next = await this.signerSource?.();
+    return next !== undefined && next.kid !== this.signer?.kid && (await this.adopt(next));
   }
 
   /**

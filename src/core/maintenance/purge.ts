@@ -1,4 +1,5 @@
 import type { CoreContext } from '../context.js';
+import { revokeClientTokens } from '../clients/manage-client.js';
 import { pruneDeadRows, type PruneCounts, type PruneOptions } from './prune.js';
 
 export interface PurgeOptions extends Pick<PruneOptions, 'batchSize' | 'onProgress'> {
@@ -25,8 +26,11 @@ export async function purge(ctx: CoreContext, options: PurgeOptions = {}): Promi
   const clients = (await ctx.repos.clients.list({ includeRevoked: true })).filter(
     (c) => options.all || c.revokedAt !== null,
   );
+  // Their tokens go first, in batches (a revoked client's are already revoked); the client
+  // rows then cascade over little, so a server on the same database is never blocked long.
+  if (options.all) for (const client of clients) await revokeClientTokens(ctx, client.id);
+  const pruned = await pruneDeadRows(ctx, { ...options, cutoff: ctx.clock.now() + 1 });
   for (const client of clients) await ctx.repos.clients.delete(client.id);
-  const pruned = await pruneDeadRows(ctx, { ...options, cutoff: now });
   const signingKeys = await ctx.repos.signingKeys.deleteExpired(now);
   return { pruned, clients: clients.length, signingKeys };
 }

@@ -39,7 +39,8 @@ export async function healthRoutes(
     async (request, reply) => {
       const result: Record<string, string> = { database: 'ok', keys: 'ok' };
       try {
-        if (!(await withinHealthTimeout(ctx.keys.signingKeyActive())))
+        // A key just rotated by `keys:rotate` is adopted here, so no probe sees a gap.
+        if (!(await withinHealthTimeout(ctx.keys.ensureActiveSigner())))
           result.keys =
             "signing key retired (rotated elsewhere) and the new key is not in this node's key file or environment";
       } catch (error) {

@@ -1,4 +1,11 @@
-import { sql, type Expression, type ExpressionBuilder, type Kysely, type SqlBool } from 'kysely';
+import {
+  SqliteAdapter,
+  sql,
+  type Expression,
+  type ExpressionBuilder,
+  type Kysely,
+  type SqlBool,
+} from 'kysely';
 import type {
   DailyIssued,
   MaintenanceRepository,
@@ -60,7 +67,37 @@ const DEAD: {
   },
   authorization_codes: {
     key: 'id',
-    where: (eb, cutoff) => eb('expires_at', '<', cutoff),
+    // A consumed code is kept while tokens it produced remain (they are pruned first): its
+    // replay is what revokes them (RFC 6749 §4.1.2).
+    where: (eb, cutoff) =>
+      eb.and([
+        eb('expires_at', '<', cutoff),
+        eb.or([
+          eb('consumed_at', 'is', null),
+          eb.and([
+            eb.not(
+              eb.exists(
+                eb
+                  .selectFrom('access_tokens')
+                  .select(sql.lit(1).as('one'))
+                  .whereRef('access_tokens.authorization_code_id', '=', 'authorization_codes.id'),
+              ),
+            ),
+            eb.not(
+              eb.exists(
+                eb
+                  .selectFrom('refresh_token_families')
+                  .select(sql.lit(1).as('one'))
+                  .whereRef(
+                    'refresh_token_families.authorization_code_id',
+                    '=',
+                    'authorization_codes.id',
+                  ),
+              ),
+            ),
+          ]),
+        ]),
+      ]),
   },
   login_sessions: {
     key: 'id',
@@ -70,11 +107,17 @@ const DEAD: {
 
 const count = (value: unknown): number => Number(value ?? 0);
 
-/** A JSON list column (`["a","b"]`) that names `item`: LIKE with its wildcards escaped. */
-const listNames = (column: string, item: string) =>
-  sql<SqlBool>`${sql.ref(column)} like ${'%' + JSON.stringify(item).replace(/[\\%_]/g, '\\$&') + '%'} escape '\\'`;
+/**
+ * A JSON list column (`["a","b"]`) that names `item`, case-sensitively on both engines (SQLite's
+ * LIKE folds ASCII case): a substring search for the quoted item.
+ */
+const listNames = (sqlite: boolean, column: string, item: string) =>
+  sqlite
+    ? sql<SqlBool>`instr(${sql.ref(column)}, ${JSON.stringify(item)}) > 0`
+    : sql<SqlBool>`strpos(${sql.ref(column)}, ${JSON.stringify(item)}) > 0`;
 
 export function maintenanceRepository(db: Kysely<Database>): MaintenanceRepository {
+  const sqlite = db.getExecutor().adapter instanceof SqliteAdapter;
   // Kysely cannot type a query over a table chosen at run time. Each table's condition is
   // typed in DEAD above; this is the one place the table becomes a parameter.
   // any: the table name is a run-time value.
@@ -196,27 +239,28 @@ export function maintenanceRepository(db: Kysely<Database>): MaintenanceReposito
       };
     },
     async scopeUsage(scope, now) {
+      const names = (column: string, item: string) => listNames(sqlite, column, item);
       const scalar = async (query: { executeTakeFirst(): Promise<{ n: unknown } | undefined> }) =>
         count((await query.executeTakeFirst())?.n);
       const n = (eb: ExpressionBuilder<Database, keyof Database>) => eb.fn.countAll().as('n');
       const [clients, tokens, families, consents] = await Promise.all([
-        scalar(db.selectFrom('clients').select(n).where(listNames('scopes', scope))),
+        scalar(db.selectFrom('clients').select(n).where(names('scopes', scope))),
         scalar(
           db
             .selectFrom('access_tokens')
             .select(n)
             .where('revoked_at', 'is', null)
             .where('expires_at', '>', now)
-            .where(listNames('scopes', scope)),
+            .where(names('scopes', scope)),
         ),
         scalar(
           db
             .selectFrom('refresh_token_families')
             .select(n)
             .where('revoked_at', 'is', null)
-            .where(listNames('scopes', scope)),
+            .where(names('scopes', scope)),
         ),
-        scalar(db.selectFrom('consents').select(n).where(listNames('scopes', scope))),
+        scalar(db.selectFrom('consents').select(n).where(names('scopes', scope))),
       ]);
       return {
         clients,
