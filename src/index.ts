@@ -26,3 +26,24 @@ export {
 } from './core/tokens/personal-access-tokens.js';
 export { rotateSigningKey } from './runtime/rotate-signing-key.js';
 export type { ClientKind, GrantType, Client } from './core/clients/client.js';
+export { requireApiKey, presentedApiKey, type RequireApiKeyOptions } from './http/api-key-auth.js';
+export {
+  createApiKey,
+  type CreateApiKeyOptions,
+  type CreatedApiKey,
+} from './core/apikeys/create-api-key.js';
+export {
+  verifyApiKey,
+  type ApiKeyVerification,
+  type ApiKeyFailureCode,
+} from './core/apikeys/verify-api-key.js';
+export {
+  findApiKey,
+  updateApiKey,
+  revokeApiKey,
+  rotateApiKey,
+} from './core/apikeys/manage-api-key.js';
+export type { ApiKey, ApiKeyEnvironment } from './core/apikeys/api-key.js';
+export type { ApiKeyPrincipal } from './core/apikeys/principal.js';
+export { startBackgroundJobs } from './runtime/background-jobs.js';
+export { ConflictError, InvalidInputError, NotFoundError } from './core/entity-errors.js';
