@@ -55,7 +55,17 @@ const TOKEN_SCOPE = 'users:read';
 
 // ---------------------------------------------------------------- servers and cases
 
-type ServerId = 'bare' | 'portcullis-es256' | 'portcullis-rs256' | 'oidc-es256' | 'oidc-rs256';
+type ServerId =
+  | 'bare'
+  | 'portcullis-es256'
+  | 'portcullis-rs256'
+  | 'oidc-es256'
+  | 'oidc-rs256'
+  | 'apikey-cached'
+  | 'apikey-uncached';
+
+/** Keys in the table for the uncached API-key case (BENCH_API_KEYS, default 1 000 000). */
+const API_KEYS = Math.round(numberFromEnv('BENCH_API_KEYS', 1_000_000, 1));
 
 const SERVERS: Record<ServerId, { script: string; args: string[] }> = {
   bare: { script: 'bench/servers/bare-fastify.ts', args: [] },
@@ -69,6 +79,11 @@ const SERVERS: Record<ServerId, { script: string; args: string[] }> = {
   },
   'oidc-es256': { script: 'bench/servers/oidc-provider.ts', args: ['--alg', 'ES256'] },
   'oidc-rs256': { script: 'bench/servers/oidc-provider.ts', args: ['--alg', 'RS256'] },
+  'apikey-cached': { script: 'bench/servers/api-key-guard.ts', args: ['--cache', 'on'] },
+  'apikey-uncached': {
+    script: 'bench/servers/api-key-guard.ts',
+    args: ['--cache', 'off', '--keys', String(API_KEYS - 1)],
+  },
 };
 
 interface PreparedRequest {
@@ -169,6 +184,34 @@ const CASES: CaseDefinition[] = [
     prepare: tokenRequest('/oauth/token', 'RS256'),
   },
   {
+    name: 'apikey-unguarded',
+    description: 'bare GET / in the API-key server (the reference)',
+    server: 'apikey-cached',
+    prepare: async () => ({
+      method: 'GET',
+      path: '/',
+      headers: {},
+      check(status) {
+        if (status !== 200) throw new Error(`expected 200, got ${status}`);
+        return 'unguarded';
+      },
+    }),
+  },
+  {
+    name: 'apikey-guarded',
+    description: 'the same route behind requireApiKey (cached key, scope check, rate limit)',
+    server: 'apikey-cached',
+    versus: 'apikey-unguarded',
+    prepare: guardedRequest,
+  },
+  {
+    name: 'apikey-uncached',
+    description: 'requireApiKey with the cache off: a digest lookup per request',
+    server: 'apikey-uncached',
+    versus: 'apikey-unguarded',
+    prepare: guardedRequest,
+  },
+  {
     name: 'oidc-provider-token-es256',
     description: 'oidc-provider 8 POST /token client_credentials ES256',
     server: 'oidc-es256',
@@ -182,6 +225,18 @@ const CASES: CaseDefinition[] = [
   },
 ];
 
+async function guardedRequest(info: ReadyInfo): Promise<PreparedRequest> {
+  return {
+    method: 'GET',
+    path: '/guarded',
+    headers: { authorization: `Bearer ${String(info.apiKey)}` },
+    check(status, body) {
+      if (status !== 200) throw new Error(`expected 200, got ${status}: ${body}`);
+      return `${String(info.keys)} keys stored, cache ${info.cache ? 'on' : 'off'}`;
+    },
+  };
+}
+
 /** Display order of the table (run order groups cases by server). */
 const DISPLAY_ORDER = [
   'bare',
@@ -190,6 +245,9 @@ const DISPLAY_ORDER = [
   'introspect',
   'oidc-provider-token-es256',
   'oidc-provider-token-rs256',
+  'apikey-unguarded',
+  'apikey-guarded',
+  'apikey-uncached',
 ];
 
 async function fetchToken(info: ReadyInfo, path: string): Promise<string> {
@@ -347,7 +405,7 @@ function report(results: CombinedResult[], rounds: CaseResult[][]): void {
       'req/s by round',
       'p99 ms',
       'vs bare',
-      'Portcullis/oidc-provider',
+      'vs reference',
       'server CPU µs/req',
       'non-200',
       'errors',
@@ -404,6 +462,38 @@ function report(results: CombinedResult[], rounds: CaseResult[][]): void {
   }
 }
 
+/**
+ * The API-key targets of the issue: a guarded route ≥ 90% of the same route unguarded (cached
+ * path); p99 under 2 ms without the cache; and what bcrypt per request (the seed's literal
+ * design) would allow.
+ */
+async function reportApiKeys(results: CombinedResult[], rounds: CaseResult[][]): Promise<void> {
+  const guarded = medianRatio(rounds, 'apikey-guarded', 'apikey-unguarded');
+  if (guarded !== undefined) {
+    process.stdout.write(
+      `Target: API-key-guarded route ≥ 90% of unguarded — ${(guarded * 100).toFixed(0)}%: ${guarded >= 0.9 ? 'met' : 'NOT met'}.\n`,
+    );
+  }
+  const uncached = results.find((r) => r.name === 'apikey-uncached');
+  if (uncached?.latencyP99Ms !== undefined) {
+    process.stdout.write(
+      `Target: uncached API-key p99 < 2 ms with ${API_KEYS} keys stored — ${uncached.latencyP99Ms} ms ` +
+        `at ${CONNECTIONS} connections: ${uncached.latencyP99Ms < 2 ? 'met' : 'NOT met'}.\n`,
+    );
+  }
+  if (guarded === undefined && uncached === undefined) return;
+  const { hash, verify } = await import('@node-rs/bcrypt');
+  const stored = await hash('sk_live_' + 'x'.repeat(32), 10);
+  const runs = 20;
+  const started = process.hrtime.bigint();
+  for (let i = 0; i < runs; i++) await verify('sk_live_' + 'x'.repeat(32), stored);
+  const perVerifyMs = Number(process.hrtime.bigint() - started) / 1e6 / runs;
+  process.stdout.write(
+    `bcrypt per request (cost 10, the seed's literal design): ${perVerifyMs.toFixed(1)} ms per verification, ` +
+      `at most ${(1000 / perVerifyMs).toFixed(0)} req/s per core before any other work.\n`,
+  );
+}
+
 /** Every selected case once: each server started, its cases run, and stopped. */
 async function runRound(
   selected: CaseDefinition[],
@@ -421,6 +511,8 @@ async function runRound(
         script: spec.script,
         args: spec.args,
         cwd: ROOT,
+        // Seeding a million API keys takes a minute on a busy 2-core machine.
+        readyTimeoutMs: serverId === 'apikey-uncached' ? 300_000 : 30_000,
         nodeFlags: CPU_PROF_DIR
           ? // One directory per server: the tsx loader thread writes a profile of its own.
             ['--cpu-prof', `--cpu-prof-dir=${join(CPU_PROF_DIR, `${serverId}-round${round}`)}`]
@@ -463,7 +555,7 @@ async function main(): Promise<boolean> {
       `usage: npm run bench [-- filter…]   (a case runs when its name contains any filter; =name: exactly)\n` +
         `cases: ${CASES.map((c) => c.name).join(', ')}\n` +
         `env: BENCH_DURATION=s BENCH_WARMUP=s BENCH_CONNECTIONS=n BENCH_ROUNDS=n BENCH_CPU_PROF=dir\n` +
-        `     BENCH_JSON=file\n` +
+        `     BENCH_JSON=file BENCH_API_KEYS=n (keys stored for apikey-uncached, default 1000000)\n` +
         `     BENCH_ABLATE=insert,client,scopes,sign (what-if runs; see docs/performance.md)\n`,
     );
     return true;
@@ -510,6 +602,7 @@ async function main(): Promise<boolean> {
   );
 
   report(results, rounds);
+  await reportApiKeys(results, rounds);
   if (JSON_OUT) {
     writeFileSync(
       JSON_OUT,

@@ -225,8 +225,9 @@ for (const dialect of await testDialects()) {
         clients: 1,
         signing_keys: 0,
         pruned: {
-          // Keep's expired and revoked ones; Doomed's token went with Doomed.
-          access_tokens: 2,
+          // Keep's expired and revoked ones, and Doomed's (revoked with Doomed, pruned first so
+          // deleting the client cascades over nothing).
+          access_tokens: 3,
           refresh_tokens: 0,
           refresh_token_families: 0,
           authorization_codes: 0,
