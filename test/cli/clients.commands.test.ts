@@ -140,6 +140,35 @@ for (const dialect of await testDialects()) {
       );
     });
 
+    test('tokens a server minted from its cached client after revoke do not come back with restore', async () => {
+      const app = site.json(['create', '--password-client', '--name=Cached', '--json']);
+      const user = await server.createUser();
+      const grant = () =>
+        postForm(
+          server.app,
+          '/oauth/token',
+          { grant_type: 'password', username: user.email, password: user.password },
+          { authorization: basic(app.id, app.client_secret) },
+        );
+      server.clock.advance(2000);
+      assert.equal((await grant()).statusCode, 200, 'the server now holds the client in its cache');
+      site.json(['revoke', `--id=${app.id}`, '--json']);
+      // The server's clock stands still: its cached client still looks active for a moment.
+      const late = await grant();
+      assert.equal(late.statusCode, 200);
+      site.json(['restore', `--id=${app.id}`, '--json']);
+      server.clock.advance(2000);
+      const refreshed = await postForm(
+        server.app,
+        '/oauth/token',
+        { grant_type: 'refresh_token', refresh_token: late.json().refresh_token },
+        { authorization: basic(app.id, app.client_secret) },
+      );
+      assert.equal(refreshed.statusCode, 400);
+      assert.equal(refreshed.json().error, 'invalid_grant');
+      assert.equal((await grant()).statusCode, 200, 'the restored client gets new tokens');
+    });
+
     test('delete refuses without --force when there is no terminal, and deletes with it', async () => {
       const doomed = site.json(['create', '--type=client_credentials', '--name=Doomed', '--json']);
       await tokenFor(doomed.id, doomed.client_secret);
