@@ -43,9 +43,11 @@ export function presentedApiKey(
 
 function setRateLimitHeaders(reply: FastifyReply, decision: RateLimitDecision): void {
   if (decision.limit === null) return;
-  reply.header('x-ratelimit-limit', decision.limit);
-  reply.header('x-ratelimit-remaining', decision.remaining);
-  reply.header('x-ratelimit-reset', Math.ceil(decision.resetAt / 1000));
+  reply.headers({
+    'x-ratelimit-limit': String(decision.limit),
+    'x-ratelimit-remaining': String(decision.remaining),
+    'x-ratelimit-reset': String(Math.ceil(decision.resetAt / 1000)),
+  });
 }
 
 export interface RequireApiKeyOptions {

@@ -19,18 +19,34 @@ export interface ApiKeyPrincipal {
   tokenCan(scope: string): boolean;
 }
 
+class KeyPrincipal implements ApiKeyPrincipal {
+  readonly kind = 'api_key' as const;
+  readonly id: string;
+  readonly sub: string;
+  readonly name: string;
+  readonly org: string | null;
+  readonly userId: string | null;
+  readonly scopes: readonly string[];
+  readonly tier: string;
+  readonly environment: ApiKeyEnvironment;
+  readonly metadata: Readonly<Record<string, unknown>>;
+  constructor(apiKey: ApiKey) {
+    this.id = apiKey.id;
+    this.sub = apiKey.userId ?? apiKey.id;
+    this.name = apiKey.name;
+    this.org = apiKey.organizationId;
+    this.userId = apiKey.userId;
+    this.scopes = apiKey.scopes;
+    this.tier = apiKey.tier;
+    this.environment = apiKey.environment;
+    this.metadata = apiKey.metadata;
+  }
+  tokenCan(scope: string): boolean {
+    return scopeAllows(this.scopes, scope);
+  }
+}
+
+/** The principal of a verified key (one object per request, no closures). */
 export function apiKeyPrincipal(apiKey: ApiKey): ApiKeyPrincipal {
-  return {
-    kind: 'api_key',
-    id: apiKey.id,
-    sub: apiKey.userId ?? apiKey.id,
-    name: apiKey.name,
-    org: apiKey.organizationId,
-    userId: apiKey.userId,
-    scopes: apiKey.scopes,
-    tier: apiKey.tier,
-    environment: apiKey.environment,
-    metadata: apiKey.metadata,
-    tokenCan: (scope) => scopeAllows(apiKey.scopes, scope),
-  };
+  return new KeyPrincipal(apiKey);
 }
