@@ -32,6 +32,48 @@ export interface CreatedApiKey {
 }
 
 /**
+ * A new key (`sk_live_…`) and the fields of a fresh record for it: id, digest, display prefix,
+ * and a lifecycle that has not started (not revoked, rotated or used).
+ */
+export function mintApiKey(
+  ctx: CoreContext,
+  environment: ApiKeyEnvironment,
+): {
+  key: string;
+  fresh: Pick<
+    ApiKey,
+    | 'id'
+    | 'digest'
+    | 'displayPrefix'
+    | 'revokedAt'
+    | 'rotatedAt'
+    | 'graceUntil'
+    | 'replacedBy'
+    | 'lastUsedAt'
+    | 'createdAt'
+    | 'updatedAt'
+  >;
+} {
+  const now = ctx.clock.now();
+  const key = generateApiKey(ctx.config.apiKeys.prefix, environment);
+  return {
+    key,
+    fresh: {
+      id: newId(),
+      digest: digest(key),
+      displayPrefix: displayPrefix(parseApiKey(key, ctx.config.apiKeys.prefix)!),
+      revokedAt: null,
+      rotatedAt: null,
+      graceUntil: null,
+      replacedBy: null,
+      lastUsedAt: null,
+      createdAt: now,
+      updatedAt: now,
+    },
+  };
+}
+
+/**
  * Creates an API key (`sk_live_…` / `sk_test_…`).
  * @throws InvalidInputError for a bad name, scope, tier, environment, expiry or metadata.
  */
@@ -40,13 +82,10 @@ export async function createApiKey(
   options: CreateApiKeyOptions,
 ): Promise<CreatedApiKey> {
   const environment = checkEnvironment(options.environment ?? 'live');
-  const now = ctx.clock.now();
-  const key = generateApiKey(ctx.config.apiKeys.prefix, environment);
+  const { key, fresh } = mintApiKey(ctx, environment);
   const apiKey: ApiKey = {
-    id: newId(),
+    ...fresh,
     name: checkName(options.name),
-    digest: digest(key),
-    displayPrefix: displayPrefix(parseApiKey(key, ctx.config.apiKeys.prefix)!),
     environment,
     scopes: checkScopes(options.scopes),
     tier: checkTier(ctx, options.tier ?? ctx.config.apiKeys.defaultTier),
@@ -54,13 +93,6 @@ export async function createApiKey(
     userId: options.userId ?? null,
     metadata: checkMetadata(options.metadata ?? {}),
     expiresAt: checkExpiry(ctx, options.expiresAt ?? null),
-    revokedAt: null,
-    rotatedAt: null,
-    graceUntil: null,
-    replacedBy: null,
-    lastUsedAt: null,
-    createdAt: now,
-    updatedAt: now,
   };
   await ctx.repos.apiKeys.insert(apiKey);
   return { key, apiKey };

@@ -1,10 +1,8 @@
 import type { CoreContext } from '../context.js';
 import { ConflictError, InvalidInputError, NotFoundError } from '../entity-errors.js';
-import { isId, newId } from '../ids.js';
-import { digest } from '../secrets.js';
+import { isId } from '../ids.js';
 import type { ApiKey } from './api-key.js';
-import type { CreatedApiKey } from './create-api-key.js';
-import { displayPrefix, generateApiKey, parseApiKey } from './key-format.js';
+import { mintApiKey, type CreatedApiKey } from './create-api-key.js';
 import { checkMetadata, checkName, checkScopes, checkTier } from './validate.js';
 
 /**
@@ -76,20 +74,8 @@ export async function rotateApiKey(
   if (!Number.isInteger(graceHours) || graceHours < 0 || graceHours > 720)
     throw new InvalidInputError('the grace period is 0 to 720 hours');
   const now = ctx.clock.now();
-  const key = generateApiKey(ctx.config.apiKeys.prefix, old.environment);
-  const apiKey: ApiKey = {
-    ...old,
-    id: newId(),
-    digest: digest(key),
-    displayPrefix: displayPrefix(parseApiKey(key, ctx.config.apiKeys.prefix)!),
-    revokedAt: null,
-    rotatedAt: null,
-    graceUntil: null,
-    replacedBy: null,
-    lastUsedAt: null,
-    createdAt: now,
-    updatedAt: now,
-  };
+  const { key, fresh } = mintApiKey(ctx, old.environment);
+  const apiKey: ApiKey = { ...old, ...fresh };
   // The old key is claimed first: of two racing rotations exactly one gets a successor.
   if (!(await ctx.repos.apiKeys.markRotated(old.id, apiKey.id, now, now + graceHours * 3_600_000)))
     throw new ConflictError(`API key ${old.id} was rotated or revoked meanwhile`);
