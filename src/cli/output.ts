@@ -1,4 +1,4 @@
-import { styleText } from 'node:util';
+import { inspect } from 'node:util';
 
 type Style = 'bold' | 'dim' | 'green' | 'red' | 'yellow' | 'cyan';
 
@@ -13,8 +13,14 @@ export function colorsEnabled(stream: NodeJS.WriteStream = process.stdout): bool
   return stream.isTTY === true;
 }
 
+/**
+ * `text` in `style` when colours are on. The codes come from `util.inspect.colors`; not
+ * `util.styleText`, which also drops colours when `CI` is set, even at a terminal.
+ */
 export function paint(style: Style, text: string, stream = process.stdout): string {
-  return colorsEnabled(stream) ? styleText(style, text) : text;
+  if (!colorsEnabled(stream)) return text;
+  const [open, close] = inspect.colors[style]!;
+  return `\x1b[${open}m${text}\x1b[${close}m`;
 }
 
 export function print(text = ''): void {
