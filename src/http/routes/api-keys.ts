@@ -8,59 +8,19 @@ import {
   rotateApiKey,
   updateApiKey,
 } from '../../core/apikeys/manage-api-key.js';
-import { NotFoundError } from '../../core/entity-errors.js';
-import { InvalidInputError } from '../../core/entity-errors.js';
+import { InvalidInputError, NotFoundError } from '../../core/entity-errors.js';
 import { apiCaller, type ApiCaller } from '../api-caller.js';
 import { requireApiKey } from '../api-key-auth.js';
 import { NO_STORE } from './schemas.js';
+import {
+  apiKeySchema,
+  createdSchema,
+  idParams,
+  nullableTime,
+  problemSchema,
+  scopeList,
+} from './api-key-schemas.js';
 import { apiKeyUsageReport, apiKeyView } from '../../core/apikeys/api-key-view.js';
-
-const nullableTime = { type: ['string', 'null'], format: 'date-time' } as const;
-const apiKeySchema = {
-  type: 'object',
-  properties: {
-    id: { type: 'string' },
-    name: { type: 'string' },
-    prefix: { type: 'string', description: 'the visible start of the key, e.g. sk_live_abcd' },
-    environment: { type: 'string', enum: ['live', 'test'] },
-    scopes: { type: 'array', items: { type: 'string' } },
-    tier: { type: 'string' },
-    organization_id: { type: ['string', 'null'] },
-    user_id: { type: ['string', 'null'] },
-    metadata: { type: 'object', additionalProperties: true },
-    status: { type: 'string', enum: ['active', 'expired', 'revoked', 'rotating', 'rotated'] },
-    expires_at: nullableTime,
-    revoked_at: nullableTime,
-    rotated_at: nullableTime,
-    grace_until: nullableTime,
-    replaced_by: { type: ['string', 'null'] },
-    last_used_at: nullableTime,
-    created_at: { type: 'string', format: 'date-time' },
-    updated_at: { type: 'string', format: 'date-time' },
-  },
-} as const;
-const createdSchema = {
-  type: 'object',
-  properties: {
-    ...apiKeySchema.properties,
-    key: { type: 'string', description: 'the API key: shown once, never again' },
-  },
-} as const;
-const problemSchema = {
-  type: 'object',
-  properties: { error: { type: 'string' }, message: { type: 'string' } },
-  required: ['error'],
-} as const;
-const idParams = {
-  type: 'object',
-  properties: { id: { type: 'string', maxLength: 64 } },
-  required: ['id'],
-} as const;
-const scopeList = {
-  type: 'array',
-  items: { type: 'string', maxLength: 200 },
-  maxItems: 100,
-} as const;
 
 interface CreateBody {
   name: string;
