@@ -1,7 +1,17 @@
-import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import type {
+  FastifyReply,
+  FastifyRequest,
+  HookHandlerDoneFunction,
+  preHandlerHookHandler,
+} from 'fastify';
+import type { ApiKey } from '../core/apikeys/api-key.js';
 import type { CoreContext } from '../core/context.js';
 import { apiKeyPrincipal, type ApiKeyPrincipal } from '../core/apikeys/principal.js';
-import { verifyApiKey } from '../core/apikeys/verify-api-key.js';
+import {
+  verifyApiKey,
+  verifyApiKeyFromCache,
+  type ApiKeyVerification,
+} from '../core/apikeys/verify-api-key.js';
 import type { RateLimitDecision } from '../core/ratelimit/api-key-limits.js';
 
 declare module 'fastify' {
@@ -11,8 +21,19 @@ declare module 'fastify' {
   }
 }
 
-const BEARER = /^Bearer\s+(\S+)\s*$/i;
 const BASIC = /^Basic\s+([A-Za-z0-9+/]+=*)\s*$/i;
+
+/** The credential of `Bearer <credential>` (scheme case-insensitive), or undefined. */
+function bearerCredential(authorization: string): string | undefined {
+  // Checked by hand, not by a regular expression: this runs on every key-authenticated request.
+  if (authorization.length < 8 || authorization.slice(0, 6).toLowerCase() !== 'bearer') {
+    return undefined;
+  }
+  const credential = authorization.slice(6).trim();
+  return credential !== '' && /^[ \t]/.test(authorization[6]!) && !/\s/.test(credential)
+    ? credential
+    : undefined;
+}
 
 /**
  * The API key a request carries: `Authorization: Bearer sk_…`, HTTP Basic with the key as user
@@ -24,8 +45,8 @@ export function presentedApiKey(
 ): string | undefined {
   const authorization = request.headers.authorization;
   if (authorization) {
-    const bearer = BEARER.exec(authorization);
-    if (bearer) return bearer[1];
+    const bearer = bearerCredential(authorization);
+    if (bearer !== undefined) return bearer;
     const basic = BASIC.exec(authorization);
     if (basic) {
       const decoded = Buffer.from(basic[1]!, 'base64').toString('utf8');
@@ -43,11 +64,10 @@ export function presentedApiKey(
 
 function setRateLimitHeaders(reply: FastifyReply, decision: RateLimitDecision): void {
   if (decision.limit === null) return;
-  reply.headers({
-    'x-ratelimit-limit': String(decision.limit),
-    'x-ratelimit-remaining': String(decision.remaining),
-    'x-ratelimit-reset': String(Math.ceil(decision.resetAt / 1000)),
-  });
+  reply
+    .header('x-ratelimit-limit', decision.limit)
+    .header('x-ratelimit-remaining', decision.remaining)
+    .header('x-ratelimit-reset', Math.ceil(decision.resetAt / 1000));
 }
 
 export interface RequireApiKeyOptions {
@@ -70,31 +90,31 @@ export interface RequireApiKeyOptions {
 export function requireApiKey(
   ctx: CoreContext,
   options: RequireApiKeyOptions = {},
-): preHandlerAsyncHookHandler {
+): preHandlerHookHandler {
   const required = options.scopes ?? [];
-  return async function apiKeyPreHandler(request, reply) {
-    const presented = presentedApiKey(request, ctx.config.apiKeys.acceptXApiKeyHeader);
-    if (!presented) {
-      return reply
-        .code(401)
-        .header('www-authenticate', 'Bearer realm="portcullis"')
-        .send({ error: 'invalid_api_key', message: 'an API key is required' });
-    }
-    const verification = await verifyApiKey(ctx, presented);
-    if (!verification.valid) {
-      return reply
-        .code(401)
-        .header(
-          'www-authenticate',
-          `Bearer realm="portcullis", error="invalid_token", error_description="${verification.message}"`,
-        )
-        .send({ error: verification.code, message: verification.message });
-    }
-    const { apiKey } = verification;
-    const decision = await ctx.apiKeyLimiter.consume(apiKey, ctx.clock.now());
+  const acceptHeader = ctx.config.apiKeys.acceptXApiKeyHeader;
+
+  const refuseKey = (reply: FastifyReply, code: string, message: string) =>
+    reply
+      .code(401)
+      .header(
+        'www-authenticate',
+        `Bearer realm="portcullis", error="invalid_token", error_description="${message}"`,
+      )
+      .send({ error: code, message });
+
+  /** After the rate limiter's decision: 429, 403 for a missing scope, or on to the handler. */
+  const decide = (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    done: HookHandlerDoneFunction,
+    apiKey: ApiKey,
+    decision: RateLimitDecision,
+    now: number,
+  ) => {
     setRateLimitHeaders(reply, decision);
     if (!decision.allowed) {
-      return reply
+      reply
         .code(429)
         .header('retry-after', decision.retryAfterSeconds)
         .send({
@@ -102,12 +122,13 @@ export function requireApiKey(
           message: `the ${apiKey.tier} tier allows ${decision.limit} requests per window; retry in ${decision.retryAfterSeconds} s`,
           retry_after: decision.retryAfterSeconds,
         });
+      return;
     }
-    ctx.apiKeyUsage.record(apiKey.id);
+    ctx.apiKeyUsage.record(apiKey.id, now);
     const principal = apiKeyPrincipal(apiKey);
     for (const scope of required) {
       if (!principal.tokenCan(scope)) {
-        return reply
+        reply
           .code(403)
           .header(
             'www-authenticate',
@@ -118,8 +139,50 @@ export function requireApiKey(
             message: `this API key lacks the scope ${scope}`,
             required_scope: scope,
           });
+        return;
       }
     }
     request.apiKey = principal;
+    done();
+  };
+
+  const admit = (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    done: HookHandlerDoneFunction,
+    verification: ApiKeyVerification,
+    now: number,
+  ) => {
+    if (!verification.valid) {
+      refuseKey(reply, verification.code, verification.message);
+      return;
+    }
+    const { apiKey } = verification;
+    ctx.apiKeyLimiter
+      .consume(apiKey, now)
+      .then((decision) => decide(request, reply, done, apiKey, decision, now))
+      .catch(done);
+  };
+
+  // Callback style, not async: a cached key is admitted with one promise (the rate limiter's),
+  // where an async hook would add its own and Fastify's on top.
+  return function apiKeyPreHandler(request, reply, done) {
+    const presented = presentedApiKey(request, acceptHeader);
+    if (!presented) {
+      reply
+        .code(401)
+        .header('www-authenticate', 'Bearer realm="portcullis"')
+        .send({ error: 'invalid_api_key', message: 'an API key is required' });
+      return;
+    }
+    const now = ctx.clock.now();
+    const cached = verifyApiKeyFromCache(ctx, presented, now);
+    if (cached !== undefined) {
+      admit(request, reply, done, cached, now);
+      return;
+    }
+    verifyApiKey(ctx, presented)
+      .then((verification) => admit(request, reply, done, verification, ctx.clock.now()))
+      .catch(done);
   };
 }

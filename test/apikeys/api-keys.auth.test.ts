@@ -87,6 +87,29 @@ for (const dialect of await testDialects()) {
       assert.equal(missing.json().error, 'invalid_api_key');
     });
 
+    test('the Bearer scheme is case-insensitive and tolerates spacing; anything else is no key', async () => {
+      const { key } = await createKey({ scopes: ['posts:read'] });
+      for (const authorization of [
+        `bearer ${key}`,
+        `BEARER  ${key}`,
+        `Bearer\t${key}`,
+        `Bearer ${key}  `,
+      ]) {
+        const response = await get('/v1/posts', { authorization });
+        assert.equal(response.statusCode, 200, JSON.stringify(authorization));
+      }
+      for (const authorization of [
+        `Bearer${key}`,
+        `Bearer ${key} extra`,
+        'Bearer ',
+        `Token ${key}`,
+      ]) {
+        const response = await get('/v1/posts', { authorization });
+        assert.equal(response.statusCode, 401, JSON.stringify(authorization));
+        assert.equal(response.json().error, 'invalid_api_key');
+      }
+    });
+
     test('unknown, wrong and malformed keys get the same answer', async () => {
       const { key } = await createKey({ scopes: ['posts:read'] });
       const wrong = key.slice(0, -1) + (key.endsWith('a') ? 'b' : 'a');

@@ -46,6 +46,12 @@ export interface ApiKeyRepository {
   insert(key: ApiKey): Promise<void>;
   findById(id: string): Promise<ApiKey | undefined>;
   findByDigest(digest: string): Promise<ApiKey | undefined>;
+  /**
+   * The key with this digest from an in-process cache, answered synchronously, or undefined
+   * when there is no fresh cached entry (then ask `findByDigest`). Only a caching layer has it:
+   * it lets the API-key guard admit a cached key without a promise.
+   */
+  findCachedByDigest?(digest: string, now: number): ApiKey | undefined;
   list(filter: ApiKeyListFilter, now: number): Promise<ApiKey[]>;
   update(
     id: string,

@@ -29,6 +29,18 @@ export function parseApiKey(value: string, prefix: string): ParsedApiKey | undef
   return { prefix, environment: match[2] as ApiKeyEnvironment, random: match[3]! };
 }
 
+/**
+ * Whether `value` is a well-formed key with our prefix: what `parseApiKey` checks, without
+ * building its parts (this runs on every key-authenticated request).
+ */
+export function isApiKeyShaped(value: string, prefix: string): boolean {
+  return (
+    value.length === prefix.length + 6 + RANDOM_LENGTH &&
+    value.startsWith(prefix) &&
+    SHAPE.test(value)
+  );
+}
+
 /** What may be shown of a key after its creation: `sk_live_abcd`. */
 export const displayPrefix = (key: ParsedApiKey): string =>
   `${key.prefix}_${key.environment}_${key.random.slice(0, VISIBLE_LENGTH)}`;

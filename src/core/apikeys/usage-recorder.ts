@@ -3,14 +3,27 @@ import type { ApiKeyUsageRepository } from './api-key.js';
 
 const HOUR_MS = 3_600_000;
 
+type Count = { keyId: string; hour: number; requests: number };
+
+/** One key's requests in its current hour, and when it was last used. */
+interface Tally {
+  hour: number;
+  requests: number;
+  lastUsed: number;
+}
+
 /**
  * Counts requests per key and hour in memory and writes them in one batch (`flush`), so a
- * request costs a map update, not a database write. Counts of a crashed process since its last
+ * request costs one map update, not a database write. Counts of a crashed process since its last
  * flush are lost: usage is for reporting, never for security.
  */
 export class ApiKeyUsageRecorder {
-  private counts = new Map<string, { keyId: string; hour: number; requests: number }>();
-  private lastUsed = new Map<string, number>();
+  /** Each key's tally for the hour it was last used in. */
+  private tallies = new Map<string, Tally>();
+  /** Counts of hours a key has moved past, not written yet. */
+  private closed: Count[] = [];
+  /** Last-used times a failed write left behind. */
+  private unwrittenUse = new Map<string, number>();
   private flushing: Promise<void> | undefined;
 
   constructor(
@@ -18,33 +31,46 @@ export class ApiKeyUsageRecorder {
     private readonly clock: Clock,
   ) {}
 
-  record(keyId: string): void {
-    const now = this.clock.now();
+  record(keyId: string, now: number = this.clock.now()): void {
     const hour = now - (now % HOUR_MS);
-    const slot = `${keyId}:${hour}`;
-    const entry = this.counts.get(slot);
-    if (entry) entry.requests += 1;
-    else this.counts.set(slot, { keyId, hour, requests: 1 });
-    this.lastUsed.set(keyId, now);
+    const tally = this.tallies.get(keyId);
+    if (tally !== undefined && tally.hour === hour) {
+      tally.requests += 1;
+      if (now > tally.lastUsed) tally.lastUsed = now;
+      return;
+    }
+    if (tally !== undefined)
+      this.closed.push({ keyId, hour: tally.hour, requests: tally.requests });
+    this.tallies.set(keyId, { hour, requests: 1, lastUsed: Math.max(now, tally?.lastUsed ?? 0) });
   }
 
   /** Writes what was counted since the last flush; counts survive a failed write for the next. */
   async flush(): Promise<void> {
     await this.flushing;
-    if (this.counts.size === 0 && this.lastUsed.size === 0) return;
-    const counts = [...this.counts.values()];
-    const lastUsed = [...this.lastUsed].map(([keyId, at]) => ({ keyId, at }));
-    this.counts = new Map();
-    this.lastUsed = new Map();
+    if (this.tallies.size === 0 && this.closed.length === 0 && this.unwrittenUse.size === 0) return;
+    // One row per key and hour (PostgreSQL refuses an upsert that touches a row twice).
+    const merged = new Map<string, Count>();
+    const add = (c: Count) => {
+      const slot = `${c.keyId}:${c.hour}`;
+      const entry = merged.get(slot);
+      if (entry) entry.requests += c.requests;
+      else merged.set(slot, { ...c });
+    };
+    this.closed.forEach(add);
+    const used = new Map(this.unwrittenUse);
+    for (const [keyId, tally] of this.tallies) {
+      add({ keyId, hour: tally.hour, requests: tally.requests });
+      if ((used.get(keyId) ?? 0) < tally.lastUsed) used.set(keyId, tally.lastUsed);
+    }
+    const counts = [...merged.values()];
+    const lastUsed = [...used].map(([keyId, at]) => ({ keyId, at }));
+    this.tallies = new Map();
+    this.closed = [];
+    this.unwrittenUse = new Map();
     this.flushing = this.repo.add(counts, lastUsed).catch((error: unknown) => {
-      for (const c of counts) {
-        const slot = `${c.keyId}:${c.hour}`;
-        const entry = this.counts.get(slot);
-        if (entry) entry.requests += c.requests;
-        else this.counts.set(slot, { ...c });
-      }
+      this.closed.push(...counts);
       for (const { keyId, at } of lastUsed)
-        if ((this.lastUsed.get(keyId) ?? 0) < at) this.lastUsed.set(keyId, at);
+        if ((this.unwrittenUse.get(keyId) ?? 0) < at) this.unwrittenUse.set(keyId, at);
       throw error;
     });
     try {

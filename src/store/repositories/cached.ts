@@ -104,17 +104,21 @@ export function cachedApiKeys(
     if (key.startsWith('api-key:')) evict(key.slice('api-key:'.length));
   });
   const changed = (id: string) => bus.publish(`api-key:${id}`);
+  const cachedByDigest = (digest: string, now: number): ApiKey | undefined => {
+    const hit = byDigest.get(digest);
+    if (hit === undefined || hit.until <= now) return undefined;
+    // Most recently used last: the first entry is the one to evict.
+    byDigest.delete(digest);
+    byDigest.set(digest, hit);
+    return hit.value;
+  };
   return {
     ...inner,
+    findCachedByDigest: cachedByDigest,
     async findByDigest(digest) {
       const now = clock.now();
-      const hit = byDigest.get(digest);
-      if (hit && hit.until > now) {
-        // Most recently used last: the first entry is the one to evict.
-        byDigest.delete(digest);
-        byDigest.set(digest, hit);
-        return hit.value;
-      }
+      const hit = cachedByDigest(digest, now);
+      if (hit) return hit;
       const value = await inner.findByDigest(digest);
       if (!value) return value;
       if (byDigest.size >= maxEntries) {
