@@ -5,6 +5,7 @@ import type {
   preHandlerHookHandler,
 } from 'fastify';
 import type { ApiKey } from '../core/apikeys/api-key.js';
+import { presentedCredential } from '../guard/credentials.js';
 import type { CoreContext } from '../core/context.js';
 import { apiKeyPrincipal, type ApiKeyPrincipal } from '../core/apikeys/principal.js';
 import {
@@ -21,20 +22,6 @@ declare module 'fastify' {
   }
 }
 
-const BASIC = /^Basic\s+([A-Za-z0-9+/]+=*)\s*$/i;
-
-/** The credential of `Bearer <credential>` (scheme case-insensitive), or undefined. */
-function bearerCredential(authorization: string): string | undefined {
-  // Checked by hand, not by a regular expression: this runs on every key-authenticated request.
-  if (authorization.length < 8 || authorization.slice(0, 6).toLowerCase() !== 'bearer') {
-    return undefined;
-  }
-  const credential = authorization.slice(6).trim();
-  return credential !== '' && /^[ \t]/.test(authorization[6]!) && !/\s/.test(credential)
-    ? credential
-    : undefined;
-}
-
 /**
  * The API key a request carries: `Authorization: Bearer sk_…`, HTTP Basic with the key as user
  * name and an empty password (`curl -u sk_live_…:`), or `X-API-Key` when enabled.
@@ -43,23 +30,14 @@ export function presentedApiKey(
   request: FastifyRequest,
   acceptHeader: boolean,
 ): string | undefined {
-  const authorization = request.headers.authorization;
-  if (authorization) {
-    const bearer = bearerCredential(authorization);
-    if (bearer !== undefined) return bearer;
-    const basic = BASIC.exec(authorization);
-    if (basic) {
-      const decoded = Buffer.from(basic[1]!, 'base64').toString('utf8');
-      const colon = decoded.indexOf(':');
-      // The key is the user name; a password would mean these are not API-key credentials.
-      return colon >= 0 && colon === decoded.length - 1 ? decoded.slice(0, colon) : decoded;
-    }
-  }
-  if (acceptHeader) {
-    const header = request.headers['x-api-key'];
-    if (typeof header === 'string' && header) return header.trim();
-  }
-  return undefined;
+  const header = request.headers['x-api-key'];
+  return presentedCredential(
+    {
+      authorization: request.headers.authorization,
+      apiKey: typeof header === 'string' ? header : undefined,
+    },
+    acceptHeader,
+  )?.value;
 }
 
 function setRateLimitHeaders(reply: FastifyReply, decision: RateLimitDecision): void {

@@ -17,6 +17,8 @@ import { connectRedis, connectSubscriber } from '../store/redis.js';
 import { redisCacheBus, type CacheBus } from '../store/cache-bus.js';
 import { redisLoginLimiters } from '../store/redis-login-limiters.js';
 import { redisLimiterFactory } from '../store/redis-api-key-limits.js';
+import { redisRevocationList } from '../store/redis-revocation-list.js';
+import type { RevokedAccessToken } from '../core/tokens/revocation-list.js';
 import { createApiKeyRateLimiter, memoryLimiterFactory } from '../core/ratelimit/api-key-limits.js';
 import { ApiKeyUsageRecorder } from '../core/apikeys/usage-recorder.js';
 
@@ -79,6 +81,7 @@ export async function openPortcullis(
         maxEntries: config.apiKeys.cacheSize,
         ttlMs: config.apiKeys.cacheTtlSeconds * 1000,
       },
+      ...(redis ? { onAccessTokensRevoked: denyListWriter(redis.client, clock) } : {}),
     });
     const signing = options.signing !== false;
     const key = signing
@@ -133,6 +136,22 @@ export async function openPortcullis(
     await closeAll();
     throw error;
   }
+}
+
+/**
+ * Writes revoked tokens to the Redis deny-list. The revocation in the database stands when Redis
+ * is down: guards that check the list then miss it until the token expires, which is why the
+ * failure is reported as a process warning (in the logs) rather than swallowed.
+ */
+function denyListWriter(client: Redis, clock: Clock) {
+  const list = redisRevocationList(client, clock);
+  return (tokens: RevokedAccessToken[]) =>
+    list.add(tokens).catch((error: unknown) => {
+      process.emitWarning(
+        `could not add ${tokens.length} revoked token(s) to the Redis deny-list: ${String(error)}`,
+        'PortcullisWarning',
+      );
+    });
 }
 
 function openRedis(url: string): { client: Redis; bus: CacheBus; close(): Promise<void> } {

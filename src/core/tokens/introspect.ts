@@ -3,6 +3,8 @@ import { seconds } from '../clock.js';
 import { digest } from '../secrets.js';
 import { formatScope } from '../scopes/match.js';
 import { verifyAccessToken } from './verify-access-token.js';
+import { verifyApiKey } from '../apikeys/verify-api-key.js';
+import { looksLikeApiKey } from '../apikeys/key-format.js';
 
 /** RFC 7662 §2.2 response. Inactive tokens say only `{active: false}`, never why. */
 export type IntrospectionResponse =
@@ -10,9 +12,10 @@ export type IntrospectionResponse =
   | {
       active: true;
       scope: string;
-      client_id: string;
-      token_type: 'Bearer' | 'refresh_token';
-      exp: number;
+      /** Absent for an API key: no OAuth client issued it. */
+      client_id?: string;
+      token_type: 'Bearer' | 'refresh_token' | 'api_key';
+      exp?: number;
       iat: number;
       sub?: string;
       aud?: string | string[];
@@ -24,12 +27,16 @@ export type IntrospectionResponse =
 
 const INACTIVE = { active: false } as const;
 
-/** Introspects an access token (JWT) or a refresh token (opaque). */
+/**
+ * Introspects an access token (JWT), a refresh token (opaque) or an API key (`sk_live_…`: how
+ * resource servers without database access verify keys).
+ */
 export async function introspectToken(
   ctx: CoreContext,
   token: string,
   hint?: string,
 ): Promise<IntrospectionResponse> {
+  if (looksLikeApiKey(token)) return introspectApiKey(ctx, token);
   const order =
     hint === 'refresh_token'
       ? [introspectRefresh, introspectAccess]
@@ -91,5 +98,29 @@ async function introspectRefresh(ctx: CoreContext, token: string): Promise<Intro
     iat: seconds(record.createdAt),
     iss: ctx.config.issuer,
     ...(family.userId ? { sub: family.userId } : {}),
+  };
+}
+
+/**
+ * An API key's state and grants. Only validity is answered here: rate limits and usage are
+ * counted where the key is verified in-process (`requireApiKey`, a guard with `apiKeys: ctx`).
+ */
+async function introspectApiKey(ctx: CoreContext, key: string): Promise<IntrospectionResponse> {
+  const verification = await verifyApiKey(ctx, key);
+  if (!verification.valid) return INACTIVE;
+  const { apiKey } = verification;
+  return {
+    active: true,
+    token_type: 'api_key',
+    scope: formatScope(apiKey.scopes),
+    sub: apiKey.userId ?? apiKey.id,
+    iat: seconds(apiKey.createdAt),
+    ...(apiKey.expiresAt !== null ? { exp: seconds(apiKey.expiresAt) } : {}),
+    iss: ctx.config.issuer,
+    key_id: apiKey.id,
+    name: apiKey.name,
+    org: apiKey.organizationId,
+    tier: apiKey.tier,
+    environment: apiKey.environment,
   };
 }

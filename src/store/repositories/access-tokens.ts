@@ -1,3 +1,4 @@
+import type { RevokedAccessToken } from '../../core/tokens/revocation-list.js';
 import type { Insertable, Kysely, Selectable } from 'kysely';
 import { InsertBatcher } from '../insert-batcher.js';
 import type {
@@ -39,23 +40,36 @@ const toRow = (token: AccessTokenRecord): Insertable<AccessTokensTable> => ({
   created_at: token.createdAt,
 });
 
-export function accessTokenRepository(db: Kysely<Database>): AccessTokenRepository {
+/**
+ * @param onRevoked told of every token this repository revokes (the Redis deny-list); a
+ *   failure there is the caller's to report, the revocation in the database stands.
+ */
+export function accessTokenRepository(
+  db: Kysely<Database>,
+  onRevoked?: (tokens: RevokedAccessToken[]) => Promise<void>,
+): AccessTokenRepository {
   // One row per issued token is the token endpoint's main cost: written in groups.
   const batcher = new InsertBatcher<Insertable<AccessTokensTable>>(async (rows) => {
     await db.insertInto('access_tokens').values(rows).execute();
   });
+  const announce = async (rows: Array<{ jti: string; expires_at: number | string }>) => {
+    if (onRevoked && rows.length > 0)
+      await onRevoked(rows.map((r) => ({ jti: r.jti, expiresAt: Number(r.expires_at) })));
+  };
   const revokeWhere = async (
     column: 'authorization_code_id' | 'refresh_family_id' | 'client_id',
     value: string,
     now: number,
   ) => {
-    const result = await db
+    const rows = await db
       .updateTable('access_tokens')
       .set({ revoked_at: now })
       .where(column, '=', value)
       .where('revoked_at', 'is', null)
-      .executeTakeFirst();
-    return Number(result.numUpdatedRows);
+      .returning(['jti', 'expires_at'])
+      .execute();
+    await announce(rows);
+    return rows.length;
   };
   return {
     insert: (token) => batcher.insert(toRow(token)),
@@ -68,13 +82,15 @@ export function accessTokenRepository(db: Kysely<Database>): AccessTokenReposito
       return row && toRecord(row);
     },
     async revoke(jti, now) {
-      const result = await db
+      const rows = await db
         .updateTable('access_tokens')
         .set({ revoked_at: now })
         .where('jti', '=', jti)
         .where('revoked_at', 'is', null)
-        .executeTakeFirst();
-      return Number(result.numUpdatedRows) > 0;
+        .returning(['jti', 'expires_at'])
+        .execute();
+      await announce(rows);
+      return rows.length > 0;
     },
     revokeByAuthorizationCode: (codeId, now) => revokeWhere('authorization_code_id', codeId, now),
     revokeByRefreshFamily: (familyId, now) => revokeWhere('refresh_family_id', familyId, now),

@@ -5,6 +5,7 @@ import { cachedApiKeys, cachedClients, cachedScopes } from './cached.js';
 import { apiKeyRepository, apiKeyUsageRepository } from './api-keys.js';
 import { localCacheBus, type CacheBus } from '../cache-bus.js';
 import type { Database } from '../schema.js';
+import type { RevokedAccessToken } from '../../core/tokens/revocation-list.js';
 import { accessTokenRepository } from './access-tokens.js';
 import { authorizationCodeRepository } from './authorization-codes.js';
 import { clientRepository } from './clients.js';
@@ -24,6 +25,8 @@ export interface RepositoryOptions {
   cacheBus?: CacheBus;
   /** The API-key LRU: entries and how long one is trusted (default: no cache). */
   apiKeyCache?: { maxEntries: number; ttlMs: number };
+  /** Told of every revoked access token (the Redis deny-list for resource-server guards). */
+  onAccessTokensRevoked?: (tokens: RevokedAccessToken[]) => Promise<void>;
 }
 
 /** Every repository over one Kysely instance (SQLite or PostgreSQL). */
@@ -39,7 +42,7 @@ export function createRepositories(
     users: userRepository(db),
     scopes: ttl > 0 ? cachedScopes(scopeRepository(db), clock, ttl, bus) : scopeRepository(db),
     authorizationCodes: authorizationCodeRepository(db),
-    accessTokens: accessTokenRepository(db),
+    accessTokens: accessTokenRepository(db, options.onAccessTokensRevoked),
     refreshTokens: refreshTokenRepository(db),
     signingKeys: signingKeyRepository(db),
     consents: consentRepository(db),

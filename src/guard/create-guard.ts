@@ -1,0 +1,253 @@
+import {
+  createLocalJWKSet,
+  createRemoteJWKSet,
+  importJWK,
+  importSPKI,
+  jwtVerify,
+  type JSONWebKeySet,
+  type JWK,
+  type CryptoKey,
+  type JWTVerifyGetKey,
+  type KeyObject,
+} from 'jose';
+import type { CoreContext } from '../core/context.js';
+import { verifyApiKey, verifyApiKeyFromCache } from '../core/apikeys/verify-api-key.js';
+import { looksLikeApiKey } from '../core/apikeys/key-format.js';
+import { apiKeyPrincipal } from '../core/apikeys/principal.js';
+import { revokedJtiKey } from '../core/tokens/revocation-list.js';
+import { presentedCredential, type CredentialHeaders } from './credentials.js';
+import { GuardError, MISSING } from './errors.js';
+import { makePrincipal, principalFromClaims, type Principal } from './principal.js';
+import { introspector, type IntrospectionOptions } from './introspection.js';
+
+/** The algorithms our server signs with (RS256 default, ES256, EdDSA). Never `none` or HS*. */
+export const DEFAULT_ALGORITHMS = ['RS256', 'ES256', 'EdDSA'];
+
+export interface GuardOptions {
+  /** The Portcullis issuer URL: tokens must carry exactly this `iss`. */
+  issuer: string;
+  /** Accepted `aud` values (default: the issuer, which is what Portcullis puts there by default). */
+  audience?: string | string[];
+  /**
+   * The server's JWKS: a URL (fetched and cached; an unknown `kid` triggers a refetch, so key
+   * rotation needs no restart) or a key set object. Default: `<issuer>/.well-known/jwks.json`
+   * when neither this nor `publicKey` is given.
+   */
+  jwks?: string | URL | JSONWebKeySet;
+  /** One public key instead of a JWKS: PEM (SPKI), a JWK, or a KeyObject/CryptoKey. */
+  publicKey?: string | JWK | KeyObject | CryptoKey;
+  /** Allowed signing algorithms (default RS256, ES256, EdDSA). The token's `alg` must be one. */
+  algorithms?: string[];
+  /** Seconds of clock skew allowed on `exp`, `nbf` and `iat` (default 5). */
+  clockTolerance?: number;
+  /** How long a fetched JWKS is trusted before a refetch (seconds, default 600). */
+  jwksCacheSeconds?: number;
+  /** The least time between two JWKS fetches for unknown `kid`s (seconds, default 30). */
+  jwksCooldownSeconds?: number;
+  /**
+   * API keys: `ctx` (a `CoreContext` from `openPortcullis`, same database: verified in-process
+   * with the key cache, rate limits and usage counting), or `'introspection'` (asked of the
+   * server's introspection endpoint; needs `introspection`). Absent: API keys are refused.
+   */
+  apiKeys?: CoreContext | 'introspection';
+  /** Accept `X-API-Key` as well as `Authorization` (default true when `apiKeys` is set). */
+  acceptApiKeyHeader?: boolean;
+  /** The server's RFC 7662 endpoint, for opaque tokens and API keys (answers cached briefly). */
+  introspection?: IntrospectionOptions;
+  /**
+   * The Redis deny-list the server writes revoked `jti`s to (set `REDIS_URL` on the server):
+   * a revoked JWT is refused before it expires. Anything with `exists(key)` works (ioredis).
+   */
+  revocation?: { redis: { exists(key: string): Promise<number> } };
+}
+
+/** What authentication yields: who the caller is, and headers to add to the response. */
+export interface Authenticated {
+  principal: Principal;
+  /** `X-RateLimit-*` of a key-authenticated request (in-process API keys). */
+  headers: Record<string, string>;
+}
+
+export interface Guard {
+  readonly options: Readonly<GuardOptions>;
+  /** Authenticates a request's credential; throws `GuardError` (401/429) when it does not. */
+  authenticate(headers: CredentialHeaders): Promise<Authenticated>;
+  /** Accept `X-API-Key`? (adapters read the header only then). */
+  readonly acceptsApiKeyHeader: boolean;
+}
+
+const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+const invalidToken = (message = 'the access token is not valid') =>
+  new GuardError('invalid_token', message);
+
+/**
+ * A framework-free verifier for Portcullis credentials: RFC 9068 JWT access tokens (signature
+ * by a published key, `typ: at+jwt`, `iss`, `aud`, `exp`, `nbf`, algorithm pinned), opaque
+ * tokens through introspection, and API keys. Adapters for Fastify, Express and Hono wrap it.
+ *
+ * @example
+ * const guard = createGuard({ issuer: 'http://localhost:3000' });
+ * const { principal } = await guard.authenticate({ authorization: req.headers.authorization });
+ */
+export function createGuard(options: GuardOptions): Guard {
+  if (!options.issuer) throw new TypeError('createGuard: `issuer` is required');
+  const algorithms = options.algorithms ?? DEFAULT_ALGORITHMS;
+  for (const alg of algorithms) {
+    if (alg === 'none' || alg.startsWith('HS'))
+      throw new TypeError(`createGuard: ${alg} is not an algorithm for public-key tokens`);
+  }
+  const audience = options.audience ?? options.issuer;
+  const clockTolerance = options.clockTolerance ?? 5;
+  const keyResolver = resolveKeys(options, algorithms);
+  const introspect = options.introspection ? introspector(options.introspection) : undefined;
+  if (options.apiKeys === 'introspection' && !introspect)
+    throw new TypeError("createGuard: apiKeys: 'introspection' needs the `introspection` option");
+  const acceptsApiKeyHeader = options.apiKeys !== undefined && options.acceptApiKeyHeader !== false;
+
+  async function verifyJwt(token: string): Promise<Principal> {
+    let claims: Record<string, unknown>;
+    try {
+      const key = await keyResolver;
+      ({ payload: claims } =
+        typeof key === 'function'
+          ? await jwtVerify(token, key, jwtOptions)
+          : await jwtVerify(token, key, jwtOptions));
+    } catch (error) {
+      throw invalidToken(jwtFailure(error));
+    }
+    if (typeof claims.jti !== 'string') throw invalidToken('the access token has no jti');
+    if (options.revocation && (await options.revocation.redis.exists(revokedJtiKey(claims.jti))))
+      throw invalidToken('the access token has been revoked');
+    return principalFromClaims(claims);
+  }
+  const jwtOptions = {
+    issuer: options.issuer,
+    audience,
+    algorithms,
+    typ: 'at+jwt',
+    clockTolerance,
+    requiredClaims: ['exp', 'iat', 'sub', 'jti'],
+  };
+
+  async function verifyKey(key: string, headers: Record<string, string>): Promise<Principal> {
+    const ctx = options.apiKeys;
+    if (ctx === undefined)
+      throw new GuardError('invalid_api_key', 'API keys are not accepted here');
+    if (ctx === 'introspection') {
+      const answer = await introspect!(key);
+      if (!answer || answer.token_type !== 'api_key')
+        throw new GuardError('invalid_api_key', 'the API key is not valid');
+      return principalFromIntrospection(answer);
+    }
+    const now = ctx.clock.now();
+    const verification = verifyApiKeyFromCache(ctx, key, now) ?? (await verifyApiKey(ctx, key));
+    if (!verification.valid) throw new GuardError(verification.code, verification.message);
+    const { apiKey } = verification;
+    const decision = await ctx.apiKeyLimiter.consume(apiKey, now);
+    if (decision.limit !== null) {
+      headers['x-ratelimit-limit'] = String(decision.limit);
+      headers['x-ratelimit-remaining'] = String(decision.remaining);
+      headers['x-ratelimit-reset'] = String(Math.ceil(decision.resetAt / 1000));
+    }
+    if (!decision.allowed) {
+      throw new GuardError(
+        'rate_limit_exceeded',
+        `the ${apiKey.tier} tier allows ${decision.limit} requests per window; retry in ${decision.retryAfterSeconds} s`,
+        { retryAfterSeconds: decision.retryAfterSeconds, headers },
+      );
+    }
+    ctx.apiKeyUsage.record(apiKey.id, now);
+    const keyPrincipal = apiKeyPrincipal(apiKey);
+    return makePrincipal({
+      kind: 'api_key',
+      sub: keyPrincipal.sub,
+      org: keyPrincipal.org,
+      scopes: keyPrincipal.scopes,
+      permissions: keyPrincipal.scopes,
+      claims: {
+        key_id: apiKey.id,
+        name: apiKey.name,
+        tier: apiKey.tier,
+        environment: apiKey.environment,
+        metadata: apiKey.metadata,
+      },
+    });
+  }
+
+  return {
+    options,
+    acceptsApiKeyHeader,
+    async authenticate(requestHeaders) {
+      const credential = presentedCredential(requestHeaders, acceptsApiKeyHeader);
+      if (!credential) throw new GuardError('invalid_token', MISSING);
+      const headers: Record<string, string> = {};
+      const { value } = credential;
+      if (credential.scheme !== 'bearer' || looksLikeApiKey(value))
+        return { principal: await verifyKey(value, headers), headers };
+      if (JWT_SHAPE.test(value)) return { principal: await verifyJwt(value), headers };
+      if (introspect) {
+        const answer = await introspect(value);
+        if (answer && answer.token_type !== 'api_key' && answer.token_type !== 'refresh_token')
+          return { principal: principalFromClaims(answer), headers };
+      }
+      throw invalidToken();
+    },
+  };
+}
+
+function principalFromIntrospection(answer: Record<string, unknown>): Principal {
+  const scopes = typeof answer.scope === 'string' ? answer.scope.split(' ').filter(Boolean) : [];
+  return makePrincipal({
+    kind: 'api_key',
+    sub: String(answer.sub),
+    org: typeof answer.org === 'string' ? answer.org : null,
+    scopes,
+    permissions: scopes,
+    claims: answer,
+  });
+}
+
+/** The key source of JWT verification, resolved once. */
+async function resolveKeys(
+  options: GuardOptions,
+  algorithms: string[],
+): Promise<JWTVerifyGetKey | KeyObject | CryptoKey | Uint8Array> {
+  const { publicKey } = options;
+  if (publicKey !== undefined) {
+    if (typeof publicKey === 'string') {
+      if (algorithms.length !== 1)
+        throw new TypeError('createGuard: a PEM publicKey needs exactly one entry in `algorithms`');
+      return importSPKI(publicKey, algorithms[0]!);
+    }
+    if (isJwk(publicKey)) return importJWK(publicKey, publicKey.alg ?? algorithms[0]);
+    return publicKey;
+  }
+  const jwks = options.jwks ?? `${options.issuer.replace(/\/$/, '')}/.well-known/jwks.json`;
+  if (typeof jwks === 'object' && !(jwks instanceof URL)) return createLocalJWKSet(jwks);
+  return createRemoteJWKSet(new URL(jwks), {
+    cacheMaxAge: (options.jwksCacheSeconds ?? 600) * 1000,
+    cooldownDuration: (options.jwksCooldownSeconds ?? 30) * 1000,
+  });
+}
+
+const isJwk = (key: JWK | KeyObject | CryptoKey): key is JWK =>
+  typeof (key as JWK).kty === 'string' && !('type' in key);
+
+/** A short, safe reason for a refused JWT (never the token or the key). */
+function jwtFailure(error: unknown): string {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  switch (code) {
+    case 'ERR_JWT_EXPIRED':
+      return 'the access token has expired';
+    case 'ERR_JWKS_NO_MATCHING_KEY':
+      return 'the access token is signed by an unknown key';
+    case 'ERR_JWT_CLAIM_VALIDATION_FAILED': {
+      const claim = (error as { claim?: unknown }).claim;
+      return `the access token's ${typeof claim === 'string' ? claim : 'claims'} claim is not accepted here`;
+    }
+    case 'ERR_JOSE_ALG_NOT_ALLOWED':
+      return 'the access token is signed with an algorithm not accepted here';
+    default:
+      return 'the access token is not valid';
+  }
+}
