@@ -18,6 +18,11 @@ export interface GuardSite {
   clientToken(scope: string): Promise<string>;
   /** A password-grant token for a user whose roles, permissions and org are `claims`. */
   userToken(scope: string, claims: Partial<UserClaims>): Promise<string>;
+  /** The same, with the refresh token the password grant gives too. */
+  userTokens(
+    scope: string,
+    claims: Partial<UserClaims>,
+  ): Promise<{ access_token: string; refresh_token: string }>;
   /** A token signed with the server's own key but with claims and header of our choosing. */
   forge(claims: Record<string, unknown>, header?: Record<string, unknown>): Promise<string>;
   /** A JWT with `alg: none`. */
@@ -27,7 +32,8 @@ export interface GuardSite {
   /** Standard claims of a valid token (override any). */
   claims(overrides?: Record<string, unknown>): Record<string, unknown>;
   apiKey(scopes: string[], org?: string): Promise<string>;
-  revoke(token: string): Promise<void>;
+  /** RFC 7009 revocation by the client the token was issued to. */
+  revoke(token: string, client?: 'service' | 'password'): Promise<void>;
   /** The confidential client used for introspection. */
   introspection: NonNullable<GuardOptions['introspection']>;
   close(): Promise<void>;
@@ -58,11 +64,14 @@ export async function startGuardSite(): Promise<GuardSite> {
     scopes: ['posts:read', 'posts:write', 'posts:*', 'users:read'],
   });
   const password = await server.createClient({ kind: 'password' });
-  const token = async (auth: string, form: Record<string, string>) => {
+  const tokens = async (auth: string, form: Record<string, string>) => {
     const response = await postForm(server.app, '/oauth/token', form, { authorization: auth });
     if (response.statusCode !== 200) throw new Error(`token: ${response.body}`);
-    return response.json().access_token as string;
+    return response.json() as { access_token: string; refresh_token: string };
   };
+  const token = async (auth: string, form: Record<string, string>) =>
+    (await tokens(auth, form)).access_token;
+  const passwordAuth = basic(password.client.id, password.secret!);
   const serviceAuth = basic(service.client.id, service.secret!);
   const claims = (overrides: Record<string, unknown> = {}) => {
     const now = Math.floor(server.clock.now() / 1000);
@@ -78,21 +87,25 @@ export async function startGuardSite(): Promise<GuardSite> {
       ...overrides,
     };
   };
+  const userTokens = async (scope: string, granted: Partial<UserClaims>) => {
+    const user = await server.createUser();
+    userClaims.set(user.id, { roles: [], permissions: [], org: null, ...granted });
+    return tokens(passwordAuth, {
+      grant_type: 'password',
+      username: user.email,
+      password: user.password,
+      scope,
+    });
+  };
   const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
   return {
     server,
     issuer,
     claims,
     clientToken: (scope) => token(serviceAuth, { grant_type: 'client_credentials', scope }),
+    userTokens,
     async userToken(scope, granted) {
-      const user = await server.createUser();
-      userClaims.set(user.id, { roles: [], permissions: [], org: null, ...granted });
-      return token(basic(password.client.id, password.secret!), {
-        grant_type: 'password',
-        username: user.email,
-        password: user.password,
-        scope,
-      });
+      return (await userTokens(scope, granted)).access_token;
     },
     async forge(body, header = {}) {
       const { kid, alg, privateKey } = server.portcullis.ctx.keys.signing;
@@ -119,12 +132,12 @@ export async function startGuardSite(): Promise<GuardSite> {
       });
       return key;
     },
-    async revoke(value) {
+    async revoke(value, client = 'service') {
       const response = await postForm(
         server.app,
         '/oauth/revoke',
         { token: value },
-        { authorization: serviceAuth },
+        { authorization: client === 'service' ? serviceAuth : passwordAuth },
       );
       if (response.statusCode !== 200) throw new Error(`revoke: ${response.body}`);
     },
