@@ -1,8 +1,6 @@
 import {
   createLocalJWKSet,
   createRemoteJWKSet,
-  importJWK,
-  importSPKI,
   jwtVerify,
   type JSONWebKeySet,
   type JWK,
@@ -10,13 +8,14 @@ import {
   type JWTVerifyGetKey,
   type KeyObject,
 } from 'jose';
+import { createPublicKey, type JsonWebKey } from 'node:crypto';
 import type { CoreContext } from '../core/context.js';
 import { verifyApiKey, verifyApiKeyFromCache } from '../core/apikeys/verify-api-key.js';
 import { looksLikeApiKey } from '../core/apikeys/key-format.js';
 import { apiKeyPrincipal } from '../core/apikeys/principal.js';
 import { revokedJtiKey } from '../core/tokens/revocation-list.js';
 import { presentedCredential, type CredentialHeaders } from './credentials.js';
-import { GuardError, MISSING } from './errors.js';
+import { GuardError } from './errors.js';
 import { makePrincipal, principalFromClaims, type Principal } from './principal.js';
 import { introspector, type IntrospectionOptions } from './introspection.js';
 
@@ -86,7 +85,7 @@ const invalidToken = (message = 'the access token is not valid') =>
  * tokens through introspection, and API keys. Adapters for Fastify, Express and Hono wrap it.
  *
  * @example
- * const guard = createGuard({ issuer: 'http://localhost:3000' });
+ * const guard = createGuard({ issuer: 'http://127.0.0.1:8000' });
  * const { principal } = await guard.authenticate({ authorization: req.headers.authorization });
  */
 export function createGuard(options: GuardOptions): Guard {
@@ -107,7 +106,7 @@ export function createGuard(options: GuardOptions): Guard {
   async function verifyJwt(token: string): Promise<Principal> {
     let claims: Record<string, unknown>;
     try {
-      const key = await keyResolver;
+      const key = keyResolver;
       ({ payload: claims } =
         typeof key === 'function'
           ? await jwtVerify(token, key, jwtOptions)
@@ -179,7 +178,10 @@ export function createGuard(options: GuardOptions): Guard {
     acceptsApiKeyHeader,
     async authenticate(requestHeaders) {
       const credential = presentedCredential(requestHeaders, acceptsApiKeyHeader);
-      if (!credential) throw new GuardError('invalid_token', MISSING);
+      if (!credential)
+        throw new GuardError('invalid_token', 'a bearer token or API key is required', {
+          missingCredential: true,
+        });
       const headers: Record<string, string> = {};
       const { value } = credential;
       if (credential.scheme !== 'bearer' || looksLikeApiKey(value))
@@ -207,19 +209,26 @@ function principalFromIntrospection(answer: Record<string, unknown>): Principal 
   });
 }
 
-/** The key source of JWT verification, resolved once. */
-async function resolveKeys(
+/**
+ * The key source of JWT verification. Synchronous on purpose: a bad PEM or JWK throws here,
+ * from `createGuard`, rather than surfacing later as a 401 on every request.
+ */
+function resolveKeys(
   options: GuardOptions,
   algorithms: string[],
-): Promise<JWTVerifyGetKey | KeyObject | CryptoKey | Uint8Array> {
+): JWTVerifyGetKey | KeyObject | CryptoKey {
   const { publicKey } = options;
   if (publicKey !== undefined) {
     if (typeof publicKey === 'string') {
       if (algorithms.length !== 1)
         throw new TypeError('createGuard: a PEM publicKey needs exactly one entry in `algorithms`');
-      return importSPKI(publicKey, algorithms[0]!);
+      return createPublicKey(publicKey);
     }
-    if (isJwk(publicKey)) return importJWK(publicKey, publicKey.alg ?? algorithms[0]);
+    if (isJwk(publicKey)) {
+      if (publicKey.d !== undefined)
+        throw new TypeError('createGuard: publicKey is a private key; give the public part');
+      return createPublicKey({ key: publicKey as JsonWebKey, format: 'jwk' });
+    }
     return publicKey;
   }
   const jwks = options.jwks ?? `${options.issuer.replace(/\/$/, '')}/.well-known/jwks.json`;

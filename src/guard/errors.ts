@@ -22,6 +22,8 @@ const STATUS: Record<GuardErrorCode, number> = {
   rate_limit_exceeded: 429,
 };
 
+export const GUARD_ERROR_CODES = Object.keys(STATUS) as GuardErrorCode[];
+
 /** The JSON body of a refusal: `{error, message}` and, for a missing grant, what was needed. */
 export interface GuardErrorBody {
   error: GuardErrorCode;
@@ -47,6 +49,8 @@ export class GuardError extends Error {
       requiredRole?: string;
       requiredPermission?: string;
       retryAfterSeconds?: number;
+      /** The request had no credential at all (RFC 6750 §3.1: no error code in the challenge). */
+      missingCredential?: boolean;
       /** Extra response headers (the `X-RateLimit-*` of a spent key). */
       headers?: Record<string, string>;
     } = {},
@@ -58,8 +62,7 @@ export class GuardError extends Error {
   /** The `WWW-Authenticate` header (RFC 6750 §3) for a 401 or a missing scope, else undefined. */
   get wwwAuthenticate(): string | undefined {
     if (this.status === 401) {
-      // Without a credential at all, RFC 6750 §3.1 says to send no error code.
-      return this.message === MISSING
+      return this.details.missingCredential
         ? 'Bearer realm="portcullis"'
         : `Bearer realm="portcullis", error="invalid_token", error_description="${quoted(this.message)}"`;
     }
@@ -89,9 +92,6 @@ export class GuardError extends Error {
     return body;
   }
 }
-
-/** The message of a request without any credential. */
-export const MISSING = 'a bearer token or API key is required';
 
 // RFC 6750 §3: the values are quoted-strings; our messages never need escaping, but be sure.
 const quoted = (value: string) => value.replace(/["\\]/g, '');

@@ -2,7 +2,7 @@
  * `portcullis/guard/express`: middleware for Express 4/5 that sets `req.principal`.
  *
  * @example
- * const auth = expressGuard({ issuer: 'http://localhost:3000' });
+ * const auth = expressGuard({ issuer: 'http://127.0.0.1:8000' });
  * app.use(auth.protect('/api/v1/protected'));
  * app.get('/posts', auth.requireScopes('posts:read'), (req, res) => res.json(req.principal));
  */

@@ -2,7 +2,7 @@
  * `portcullis/guard/fastify`: register the plugin once, then guard routes with preHandlers.
  *
  * @example
- * await app.register(portcullisGuard, { guard: { issuer: 'http://localhost:3000' } });
+ * await app.register(portcullisGuard, { guard: { issuer: 'http://127.0.0.1:8000' } });
  * app.get('/posts', { preHandler: requireScopes('posts:read') }, (request) => request.principal);
  */
 import type {
@@ -61,19 +61,18 @@ async function principalOf(request: FastifyRequest, reply: FastifyReply): Promis
   return principal;
 }
 
+/** Authenticates and checks; on a refusal, sends it and returns the reply (else undefined). */
 async function enforce(
   request: FastifyRequest,
   reply: FastifyReply,
   requirements: Requirement[],
-): Promise<void> {
+): Promise<FastifyReply | undefined> {
   try {
     const principal = await principalOf(request, reply);
     for (const requirement of requirements) requirement(principal);
+    return undefined;
   } catch (error) {
-    if (error instanceof GuardError) {
-      await refuse(reply, error);
-      return;
-    }
+    if (error instanceof GuardError) return refuse(reply, error);
     throw error;
   }
 }
@@ -103,8 +102,9 @@ export const portcullisGuard = pluginCallback;
 
 /** A preHandler admitting authenticated requests that meet every requirement. */
 export function requireAuth(...requirements: Requirement[]): preHandlerHookHandler {
+  // Returning the reply after a refusal tells Fastify the hook answered the request.
   return async function guardPreHandler(request, reply) {
-    await enforce(request, reply, requirements);
+    return enforce(request, reply, requirements);
   };
 }
 
@@ -124,7 +124,7 @@ export function requireOrg(
 ): preHandlerHookHandler {
   return async function orgPreHandler(request, reply) {
     const wanted = typeof org === 'string' ? org : org(request);
-    await enforce(request, reply, [organization(wanted ?? '')]);
+    return enforce(request, reply, [organization(wanted ?? '')]);
   };
 }
 
@@ -134,7 +134,8 @@ export function protect(prefix: string, ...requirements: Requirement[]): onReque
     // The matched route's pattern as well as the URL: what the router saw is what counts.
     const route = request.routeOptions.url;
     if (underPrefix(request.url, prefix) || (route !== undefined && underPrefix(route, prefix)))
-      await enforce(request, reply, requirements);
+      return enforce(request, reply, requirements);
+    return undefined;
   };
 }
 

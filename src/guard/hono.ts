@@ -2,7 +2,7 @@
  * `portcullis/guard/hono`: middleware for Hono that sets `c.get('principal')`.
  *
  * @example
- * const auth = honoGuard({ issuer: 'http://localhost:3000' });
+ * const auth = honoGuard({ issuer: 'http://127.0.0.1:8000' });
  * app.use(auth.protect('/api/v1/protected'));
  * app.get('/posts', auth.requireScopes('posts:read'), (c) => c.json(c.get('principal')));
  */

@@ -1,7 +1,7 @@
 import { digest } from '../core/secrets.js';
 
 export interface IntrospectionOptions {
-  /** The server's introspection endpoint, e.g. `http://localhost:3000/oauth/introspect`. */
+  /** The server's introspection endpoint, e.g. `http://127.0.0.1:8000/oauth/introspect`. */
   endpoint: string;
   /** A confidential client of the server (client_secret_basic). */
   clientId: string;

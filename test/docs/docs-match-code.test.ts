@@ -5,6 +5,7 @@ import { configSchema } from '../../src/config/schema.js';
 import { ENVIRONMENT_VARIABLES } from '../../src/config/environment.js';
 import { OAUTH_ERROR_CODES } from '../../src/core/oauth/errors.js';
 import { API_KEY_FAILURE_CODES } from '../../src/core/apikeys/verify-api-key.js';
+import { GUARD_ERROR_CODES } from '../../src/guard/errors.js';
 
 const read = (path: string) => readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8');
 
@@ -18,11 +19,12 @@ test('docs/configuration.md documents every config key and every environment var
   }
 });
 
-test('docs/errors.md documents every OAuth, API-key and auth-API error code', () => {
+test('docs/errors.md documents every OAuth, API-key, guard and auth-API error code', () => {
   const doc = read('docs/errors.md');
   for (const code of [
     ...OAUTH_ERROR_CODES,
     ...API_KEY_FAILURE_CODES,
+    ...GUARD_ERROR_CODES,
     'rate_limit_exceeded',
     'not_found',
     'conflict',

@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Redis } from 'ioredis';
-import { CompactSign } from 'jose';
+import { CompactSign, exportJWK, generateKeyPair } from 'jose';
 import { REDIS_URL } from '../helpers/dialects.js';
 import { generateSigningKey } from '../../src/core/keys/signing-key-material.js';
 import { newId } from '../../src/core/ids.js';
@@ -81,6 +81,19 @@ describe('createGuard without a server: keys, algorithms, clock', () => {
       );
     }
     assert.throws(() => createGuard({ issuer: '' }), /issuer/);
+  });
+
+  test('a bad key is a setup error thrown by createGuard, not a 401 on every request', async () => {
+    const { key } = await signer('ES256');
+    const pem = '-----BEGIN PUBLIC KEY-----\nnot a key\n-----END PUBLIC KEY-----';
+    assert.throws(() => createGuard({ issuer: ISSUER, publicKey: pem, algorithms: ['ES256'] }));
+    assert.throws(
+      () => createGuard({ issuer: ISSUER, publicKey: key.publicPem }),
+      /exactly one entry in `algorithms`/,
+    );
+    const { privateKey } = await generateKeyPair('ES256', { extractable: true });
+    const jwk = await exportJWK(privateKey);
+    assert.throws(() => createGuard({ issuer: ISSUER, publicKey: jwk }), /private key/);
   });
 
   test('exp and nbf within the clock tolerance pass; beyond it they fail', async () => {
