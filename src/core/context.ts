@@ -2,6 +2,8 @@ import type { Config } from '../config/schema.js';
 import type { Clock } from './clock.js';
 import type { ClientRepository } from './clients/client.js';
 import type { UserClaimsSource, UserRepository } from './users/user.js';
+import type { RbacRepository } from './rbac/rbac.js';
+import type { OrganizationRepository } from './rbac/organization.js';
 import type { ScopeRepository } from './scopes/scope.js';
 import type { AuthorizationCodeRepository } from './oauth/authorization-code.js';
 import type { AccessTokenRepository } from './tokens/access-token-record.js';
@@ -30,6 +32,8 @@ export interface Repositories {
   maintenance: MaintenanceRepository;
   apiKeys: ApiKeyRepository;
   apiKeyUsage: ApiKeyUsageRepository;
+  rbac: RbacRepository;
+  organizations: OrganizationRepository;
 }
 
 /** Everything a core service needs, passed in: no service reaches for a global. */

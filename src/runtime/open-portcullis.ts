@@ -3,7 +3,9 @@ import type { Config } from '../config/schema.js';
 import type { CoreContext } from '../core/context.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import { KeyRing } from '../core/keys/key-ring.js';
-import { noUserClaims, type UserClaimsSource } from '../core/users/user.js';
+import type { UserClaimsSource } from '../core/users/user.js';
+import { rbacUserClaims } from '../core/rbac/user-claims.js';
+import { ensureAdminRole } from '../core/rbac/manage-roles.js';
 import { createLoginThrottle, memoryLoginLimiters } from '../core/ratelimit/login-throttle.js';
 import { syncConfiguredScopes } from '../core/scopes/sync-scopes.js';
 import { ensurePersonalAccessClient } from '../core/tokens/personal-access-tokens.js';
@@ -104,7 +106,7 @@ export async function openPortcullis(
       clock,
       repos,
       keys,
-      userClaims: options.userClaims ?? noUserClaims,
+      userClaims: options.userClaims ?? rbacUserClaims(repos.rbac, repos.organizations),
       apiKeyLimiter: createApiKeyRateLimiter(
         { live: config.apiKeys.tiers, test: config.apiKeys.testTiers },
         config.apiKeys.defaultTier,
@@ -120,6 +122,7 @@ export async function openPortcullis(
     if (options.prepare !== false) {
       await syncConfiguredScopes(ctx);
       await ensurePersonalAccessClient(ctx);
+      await ensureAdminRole(ctx);
     }
     return {
       ctx,

@@ -12,6 +12,13 @@ export interface Database {
   login_sessions: LoginSessionsTable;
   api_keys: ApiKeysTable;
   api_key_usage: ApiKeyUsageTable;
+  organizations: OrganizationsTable;
+  organization_members: OrganizationMembersTable;
+  permissions: PermissionsTable;
+  roles: RolesTable;
+  role_permissions: RolePermissionsTable;
+  user_roles: UserRolesTable;
+  user_permissions: UserPermissionsTable;
 }
 
 export interface UsersTable {
@@ -159,4 +166,52 @@ export interface ApiKeyUsageTable {
   /** Start of the hour, epoch milliseconds. */
   hour: number;
   requests: number;
+}
+
+export interface OrganizationsTable {
+  id: string;
+  name: string;
+  slug: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface OrganizationMembersTable {
+  organization_id: string;
+  user_id: string;
+  created_at: number;
+}
+
+export interface PermissionsTable {
+  name: string;
+  description: string;
+  created_at: number;
+}
+
+export interface RolesTable {
+  id: string;
+  name: string;
+  description: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface RolePermissionsTable {
+  role_id: string;
+  permission: string;
+}
+
+/** `organization_id` '' means in every organization (a global grant). */
+export interface UserRolesTable {
+  user_id: string;
+  role_id: string;
+  organization_id: string;
+  created_at: number;
+}
+
+export interface UserPermissionsTable {
+  user_id: string;
+  permission: string;
+  organization_id: string;
+  created_at: number;
 }

@@ -17,7 +17,7 @@ export interface UserRepository {
   updatePasswordHash(id: string, hash: string, now: number): Promise<void>;
 }
 
-/** The claims a user contributes to an access token; the RBAC issue fills roles and permissions. */
+/** The claims a user contributes to an access token (`core/rbac/user-claims.ts` fills them). */
 export interface UserClaims {
   roles: string[];
   permissions: string[];
@@ -25,7 +25,11 @@ export interface UserClaims {
 }
 
 export interface UserClaimsSource {
-  claimsFor(userId: string): Promise<UserClaims>;
+  /**
+   * @param org the organization the token is for; undefined: the user's default; null: none
+   *   (global grants only). An organization the user is not a member of counts as none.
+   */
+  claimsFor(userId: string, org?: string | null): Promise<UserClaims>;
 }
 
 export const noUserClaims: UserClaimsSource = {

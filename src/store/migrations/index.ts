@@ -4,6 +4,7 @@ import * as m002 from './002-authorization-code-replay.js';
 import * as m003 from './003-login-session-request.js';
 import * as m004 from './004-admin-cli.js';
 import * as m005 from './005-api-keys.js';
+import * as m006 from './006-rbac-organizations.js';
 
 /** Every migration, in order. Names sort; they are never renamed once released. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -12,4 +13,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '003-login-session-request': m003,
   '004-admin-cli': m004,
   '005-api-keys': m005,
+  '006-rbac-organizations': m006,
 };

@@ -16,6 +16,8 @@ import { refreshTokenRepository } from './refresh-tokens.js';
 import { scopeRepository } from './scopes.js';
 import { signingKeyRepository } from './signing-keys.js';
 import { userRepository } from './users.js';
+import { rbacRepository } from './rbac.js';
+import { organizationRepository } from './organizations.js';
 
 export interface RepositoryOptions {
   clock?: Clock;
@@ -59,5 +61,7 @@ export function createRepositories(
           )
         : apiKeyRepository(db),
     apiKeyUsage: apiKeyUsageRepository(db),
+    rbac: rbacRepository(db),
+    organizations: organizationRepository(db),
   };
 }
