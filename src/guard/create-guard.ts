@@ -13,8 +13,12 @@ import type { CoreContext } from '../core/context.js';
 import { verifyApiKey, verifyApiKeyFromCache } from '../core/apikeys/verify-api-key.js';
 import { looksLikeApiKey } from '../core/apikeys/key-format.js';
 import { apiKeyPrincipal } from '../core/apikeys/principal.js';
-import { revokedJtiKey } from '../core/tokens/revocation-list.js';
+import {
+  MAX_GUARD_CLOCK_TOLERANCE_SECONDS,
+  revokedJtiKey,
+} from '../core/tokens/revocation-list.js';
 import { presentedCredential, type CredentialHeaders } from './credentials.js';
+import { digest } from '../core/secrets.js';
 import { GuardError } from './errors.js';
 import { makePrincipal, principalFromClaims, type Principal } from './principal.js';
 import { introspector, type IntrospectionOptions } from './introspection.js';
@@ -49,6 +53,12 @@ export interface GuardOptions {
    * server's introspection endpoint; needs `introspection`). Absent: API keys are refused.
    */
   apiKeys?: CoreContext | 'introspection';
+  /**
+   * Verified access tokens remembered (by SHA-256 of the token) so a client's next request with
+   * the same token skips the signature check; `exp` and the deny-list are still checked on every
+   * request. Default 10 000; 0 turns it off.
+   */
+  verifiedTokenCacheSize?: number;
   /** Accept `X-API-Key` as well as `Authorization` (default true when `apiKeys` is set). */
   acceptApiKeyHeader?: boolean;
   /** The server's RFC 7662 endpoint, for opaque tokens and API keys (answers cached briefly). */
@@ -97,13 +107,35 @@ export function createGuard(options: GuardOptions): Guard {
   }
   const audience = options.audience ?? options.issuer;
   const clockTolerance = options.clockTolerance ?? 5;
+  if (!(clockTolerance >= 0 && clockTolerance <= MAX_GUARD_CLOCK_TOLERANCE_SECONDS))
+    throw new TypeError(
+      `createGuard: clockTolerance is 0 to ${MAX_GUARD_CLOCK_TOLERANCE_SECONDS} seconds (the revocation deny-list keeps entries only that long past exp)`,
+    );
   const keyResolver = resolveKeys(options, algorithms);
   const introspect = options.introspection ? introspector(options.introspection) : undefined;
   if (options.apiKeys === 'introspection' && !introspect)
     throw new TypeError("createGuard: apiKeys: 'introspection' needs the `introspection` option");
   const acceptsApiKeyHeader = options.apiKeys !== undefined && options.acceptApiKeyHeader !== false;
 
+  const verified = verifiedTokenCache(options.verifiedTokenCacheSize ?? 10_000);
+
   async function verifyJwt(token: string): Promise<Principal> {
+    const cacheKey = verified.enabled ? digest(token) : '';
+    let principal = verified.get(cacheKey, Date.now() - clockTolerance * 1000);
+    if (principal === undefined) {
+      principal = await verifySignedJwt(token);
+      verified.set(cacheKey, principal);
+    }
+    // Checked on every request, cached or not: revocation happens after verification.
+    if (
+      options.revocation &&
+      (await options.revocation.redis.exists(revokedJtiKey(principal.claims.jti as string)))
+    )
+      throw invalidToken('the access token has been revoked');
+    return principal;
+  }
+
+  async function verifySignedJwt(token: string): Promise<Principal> {
     let claims: Record<string, unknown>;
     try {
       const key = keyResolver;
@@ -115,9 +147,7 @@ export function createGuard(options: GuardOptions): Guard {
       throw invalidToken(jwtFailure(error));
     }
     if (typeof claims.jti !== 'string') throw invalidToken('the access token has no jti');
-    if (options.revocation && (await options.revocation.redis.exists(revokedJtiKey(claims.jti))))
-      throw invalidToken('the access token has been revoked');
-    return principalFromClaims(claims);
+    return principalFromClaims(Object.freeze(claims));
   }
   const jwtOptions = {
     issuer: options.issuer,
@@ -133,6 +163,9 @@ export function createGuard(options: GuardOptions): Guard {
     if (ctx === undefined)
       throw new GuardError('invalid_api_key', 'API keys are not accepted here');
     if (ctx === 'introspection') {
+      // Junk never costs the server a round trip (nor a place in the cache).
+      if (!looksLikeApiKey(key))
+        throw new GuardError('invalid_api_key', 'the API key is not valid');
       const answer = await introspect!(key);
       if (!answer || answer.token_type !== 'api_key')
         throw new GuardError('invalid_api_key', 'the API key is not valid');
@@ -207,6 +240,35 @@ function principalFromIntrospection(answer: Record<string, unknown>): Principal 
     permissions: scopes,
     claims: answer,
   });
+}
+
+/**
+ * An LRU of verified tokens. A token is immutable and its signature was checked: the same bytes
+ * stay valid until `exp` (a retired signing key stays published until its tokens expired).
+ */
+function verifiedTokenCache(maxEntries: number) {
+  const entries = new Map<string, { principal: Principal; expMs: number }>();
+  return {
+    enabled: maxEntries > 0,
+    /** The cached principal, unless absent or expired at `now` (tolerance already applied). */
+    get(key: string, now: number): Principal | undefined {
+      if (maxEntries === 0) return undefined;
+      const hit = entries.get(key);
+      if (hit === undefined) return undefined;
+      if (hit.expMs <= now) {
+        entries.delete(key);
+        return undefined;
+      }
+      entries.delete(key);
+      entries.set(key, hit);
+      return hit.principal;
+    },
+    set(key: string, principal: Principal): void {
+      if (maxEntries === 0) return;
+      if (entries.size >= maxEntries) entries.delete(entries.keys().next().value!);
+      entries.set(key, { principal, expMs: Number(principal.claims.exp) * 1000 });
+    },
+  };
 }
 
 /**

@@ -92,8 +92,10 @@ export function expressGuard(guardOrOptions: Guard | GuardOptions): ExpressGuard
     protect:
       (prefix, ...requirements) =>
       (req, res, next) => {
-        // originalUrl: `req.url` is relative to a mounted router.
-        if (underPrefix(req.originalUrl, prefix)) void enforce(req, res, next, requirements);
+        // The parsed path with the mount point, and the raw target too (`req.url` is relative
+        // to a mounted router): whichever form the router matched, the check sees it.
+        if (underPrefix(req.baseUrl + req.path, prefix) || underPrefix(req.originalUrl, prefix))
+          void enforce(req, res, next, requirements);
         else next();
       },
   };

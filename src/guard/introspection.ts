@@ -21,8 +21,8 @@ export type ActiveIntrospection = Record<string, unknown> & {
 };
 
 /**
- * Asks the server's RFC 7662 endpoint about a credential, with a short cache keyed by the
- * credential's SHA-256 (a revoked credential is refused by the server at the latest after
+ * Asks the server's RFC 7662 endpoint about a credential, with a short LRU of active answers
+ * keyed by the credential's SHA-256 (a revoked credential is refused at the latest after
  * `cacheSeconds`). A server that cannot be reached is an error, not an inactive token.
  */
 export function introspector(
@@ -30,7 +30,7 @@ export function introspector(
 ): (credential: string) => Promise<ActiveIntrospection | undefined> {
   const ttlMs = (options.cacheSeconds ?? 30) * 1000;
   const maxEntries = options.cacheSize ?? 10_000;
-  const cache = new Map<string, { answer: ActiveIntrospection | undefined; until: number }>();
+  const cache = new Map<string, { answer: ActiveIntrospection; until: number }>();
   // RFC 6749 §2.3.1: form-urlencode each part, then Base64.
   const authorization = `Basic ${Buffer.from(
     `${encodeURIComponent(options.clientId)}:${encodeURIComponent(options.clientSecret)}`,
@@ -39,7 +39,12 @@ export function introspector(
     const key = digest(credential);
     const now = Date.now();
     const hit = cache.get(key);
-    if (hit && hit.until > now) return hit.answer;
+    if (hit && hit.until > now) {
+      // Most recently used last: a flood of one-off credentials evicts the idle ones first.
+      cache.delete(key);
+      cache.set(key, hit);
+      return hit.answer;
+    }
     const response = await fetch(options.endpoint, {
       method: 'POST',
       headers: {
@@ -54,7 +59,9 @@ export function introspector(
       throw new Error(`introspection at ${options.endpoint} answered ${response.status}`);
     }
     const body = (await response.json()) as Record<string, unknown>;
-    const answer = body.active === true ? (body as ActiveIntrospection) : undefined;
+    // Inactive answers are not kept: made-up credentials must not push real ones out.
+    if (body.active !== true) return undefined;
+    const answer = Object.freeze(body) as ActiveIntrospection;
     const exp = typeof body.exp === 'number' ? body.exp * 1000 : Infinity;
     if (cache.size >= maxEntries) cache.delete(cache.keys().next().value!);
     cache.set(key, { answer, until: Math.min(now + ttlMs, exp) });

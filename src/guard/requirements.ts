@@ -64,20 +64,34 @@ export const organization =
 /**
  * Whether `path` (a request path, query allowed) is `prefix` or below it: `/api/v1/protected`
  * covers `/api/v1/protected` and `/api/v1/protected/x`, not `/api/v1/protectedness`.
+ *
+ * Deliberately broader than any one router: routers match percent-decoded paths, some ignore
+ * case (Express by default) or accept an absolute URL as the request target, so a path is under
+ * the prefix when its raw or decoded form is, compared without regard to case.
  */
 export function underPrefix(path: string, prefix: string): boolean {
-  const base = prefix.endsWith('/') ? prefix.slice(0, -1) : prefix;
-  const q = path.indexOf('?');
-  const raw = q >= 0 ? path.slice(0, q) : path;
-  const covers = (pathname: string) => pathname === base || pathname.startsWith(`${base}/`);
-  // Routers match percent-decoded paths (`/api/%70rotected` reaches `/api/protected`), so the
-  // decoded form is checked too: a request is protected when either form is under the prefix.
+  const base = (prefix.endsWith('/') ? prefix.slice(0, -1) : prefix).toLowerCase();
+  const covers = (pathname: string) => {
+    const lower = pathname.toLowerCase().replace(/\/{2,}/g, '/');
+    return lower === base || lower.startsWith(`${base}/`);
+  };
+  let raw = path;
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(raw)) {
+    try {
+      raw = new URL(raw).pathname;
+    } catch {
+      return true;
+    }
+  }
+  const end = raw.search(/[?#]/);
+  if (end >= 0) raw = raw.slice(0, end);
   if (covers(raw)) return true;
   let decoded: string;
   try {
     decoded = decodeURIComponent(raw);
   } catch {
-    return false;
+    // A path no router can decode either: refusing it costs nothing.
+    return covers(raw.replace(/%[0-9a-f]{0,2}/gi, ''));
   }
-  return covers(decoded.replace(/\/{2,}/g, '/'));
+  return covers(decoded);
 }

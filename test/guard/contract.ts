@@ -1,11 +1,28 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { connect } from 'node:net';
 import { Redis } from 'ioredis';
 import { CompactSign } from 'jose';
 import { REDIS_URL } from '../helpers/dialects.js';
 import { rotateSigningKey } from '../../src/runtime/rotate-signing-key.js';
 import type { GuardOptions } from '../../src/guard/index.js';
 import { startGuardSite, strangerKey, type GuardSite } from './fixture.js';
+
+/** A request whose target is sent byte for byte (fetch would normalise it). */
+function rawRequest(base: string, target: string): Promise<{ status: number }> {
+  const { hostname, port } = new URL(base);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), hostname, () =>
+      socket.write(
+        `GET ${target} HTTP/1.1\r\nHost: ${hostname}:${port}\r\nConnection: close\r\n\r\n`,
+      ),
+    );
+    let data = '';
+    socket.on('data', (chunk) => (data += String(chunk)));
+    socket.on('end', () => resolve({ status: Number(/^HTTP\/1\.1 (\d+)/.exec(data)?.[1]) }));
+    socket.on('error', reject);
+  });
+}
 
 /** A running app of one framework, guarded as the contract describes. */
 export interface AdapterApp {
@@ -220,6 +237,17 @@ export function guardContract(framework: string, startApp: StartAdapterApp): voi
     });
 
     test('prefix protection covers the prefix and below, also percent-encoded, not look-alikes', async () => {
+      for (const target of [
+        '/api/v1/protected/thing',
+        '/api/v1/%70rotected/thing',
+        '/API/V1/PROTECTED/thing',
+        '/api/v1/Protected/thing',
+        '/api/v1//protected/thing',
+        `${app.url}/api/v1/protected/thing`,
+      ]) {
+        const { status } = await rawRequest(app.url, target);
+        assert.notEqual(status, 200, `${target} reached the handler without a credential`);
+      }
       await refused(await call('/api/v1/protected/thing'), 401, 'invalid_token');
       await refused(await call('/api/v1/%70rotected/thing'), 401, 'invalid_token');
       const token = await site.clientToken('posts:read');

@@ -1,11 +1,13 @@
 import { after, before, describe, test } from 'node:test';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import assert from 'node:assert/strict';
 import { Redis } from 'ioredis';
 import { CompactSign, exportJWK, generateKeyPair } from 'jose';
 import { REDIS_URL } from '../helpers/dialects.js';
 import { generateSigningKey } from '../../src/core/keys/signing-key-material.js';
 import { newId } from '../../src/core/ids.js';
-import { revokedJtiKey } from '../../src/core/tokens/revocation-list.js';
+import { REVOCATION_MARGIN_MS, revokedJtiKey } from '../../src/core/tokens/revocation-list.js';
 import { revokeApiKey } from '../../src/core/apikeys/manage-api-key.js';
 import { digest } from '../../src/core/secrets.js';
 import { createGuard, GuardError, type GuardOptions } from '../../src/guard/index.js';
@@ -81,6 +83,10 @@ describe('createGuard without a server: keys, algorithms, clock', () => {
       );
     }
     assert.throws(() => createGuard({ issuer: '' }), /issuer/);
+    assert.throws(
+      () => createGuard({ issuer: ISSUER, clockTolerance: 3600 }),
+      /clockTolerance is 0 to 60 seconds/,
+    );
   });
 
   test('a bad key is a setup error thrown by createGuard, not a 401 on every request', async () => {
@@ -107,6 +113,21 @@ describe('createGuard without a server: keys, algorithms, clock', () => {
     ]) {
       await assert.rejects(authenticate(options, token), GuardError);
     }
+  });
+
+  test('a verified token is remembered, but never past its exp', async () => {
+    const { key, sign } = await signer('ES256');
+    const guard = createGuard({ issuer: ISSUER, publicKey: key.publicJwk, clockTolerance: 0 });
+    const token = await sign(claims({ exp: now() + 1 }));
+    const first = await guard.authenticate({ authorization: `Bearer ${token}` });
+    const second = await guard.authenticate({ authorization: `Bearer ${token}` });
+    assert.equal(second.principal, first.principal, 'the second request skipped verification');
+    assert.ok(Object.isFrozen(first.principal.claims), 'shared claims cannot be changed');
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    await assert.rejects(
+      guard.authenticate({ authorization: `Bearer ${token}` }),
+      (error: GuardError) => /expired/.test(error.message),
+    );
   });
 
   test('audience: a configured list accepts any member and nothing else', async () => {
@@ -149,6 +170,52 @@ describe('createGuard without a server: keys, algorithms, clock', () => {
       'Bearer realm="portcullis", error="insufficient_scope", scope="posts:write"',
     );
   });
+});
+
+test('introspection: junk never reaches the server, and unknown keys do not evict known ones', async () => {
+  const good = 'sk_live_' + 'G'.repeat(32);
+  let calls = 0;
+  const stub = createServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk) => (body += String(chunk)));
+    request.on('end', () => {
+      calls += 1;
+      const token = new URLSearchParams(body).get('token');
+      response.setHeader('content-type', 'application/json');
+      response.end(
+        JSON.stringify(
+          token === good
+            ? { active: true, token_type: 'api_key', scope: 'posts:read', sub: 'k1', iat: now() }
+            : { active: false },
+        ),
+      );
+    });
+  });
+  await new Promise<void>((resolve) => stub.listen(0, '127.0.0.1', resolve));
+  const { port } = stub.address() as AddressInfo;
+  try {
+    const guard = createGuard({
+      issuer: ISSUER,
+      apiKeys: 'introspection',
+      introspection: {
+        endpoint: `http://127.0.0.1:${port}/introspect`,
+        clientId: 'rs',
+        clientSecret: 'secret',
+        cacheSize: 2,
+      },
+    });
+    for (const junk of ['junk', 'x'.repeat(300), 'sk_live_short'])
+      await assert.rejects(guard.authenticate({ apiKey: junk }), GuardError);
+    assert.equal(calls, 0, 'malformed keys are refused without asking');
+    await guard.authenticate({ apiKey: good });
+    for (const unknown of ['A', 'B', 'C'])
+      await assert.rejects(guard.authenticate({ apiKey: `sk_live_${unknown.repeat(32)}` }));
+    const before = calls;
+    await guard.authenticate({ apiKey: good });
+    assert.equal(calls, before, 'the known key is still cached');
+  } finally {
+    stub.close();
+  }
 });
 
 describe('createGuard against a running server: introspection and the deny-list', () => {
@@ -242,6 +309,7 @@ describe('createGuard against a running server: introspection and the deny-list'
       Buffer.from(access_token.split('.')[1]!, 'base64url').toString(),
     );
     const ttl = await redis.pttl(revokedJtiKey(jti));
-    assert.ok(ttl > 0 && ttl <= exp * 1000 - site.server.clock.now(), `ttl ${ttl}`);
+    const untilExp = exp * 1000 - site.server.clock.now();
+    assert.ok(ttl > untilExp && ttl <= untilExp + REVOCATION_MARGIN_MS, `ttl ${ttl}`);
   });
 });
