@@ -62,7 +62,27 @@ type ServerId =
   | 'oidc-es256'
   | 'oidc-rs256'
   | 'apikey-cached'
-  | 'apikey-uncached';
+  | 'apikey-uncached'
+  | GuardServerId;
+
+/** The resource-server guard benchmarks: one app per framework (bench/servers/guard-apps.ts). */
+const GUARD_FRAMEWORKS = ['fastify', 'express', 'hono'] as const;
+type GuardFramework = (typeof GUARD_FRAMEWORKS)[number];
+type GuardServerId = `guard-${GuardFramework}`;
+const FRAMEWORK_NAMES: Record<GuardFramework, string> = {
+  fastify: 'Fastify',
+  express: 'Express',
+  hono: 'Hono',
+};
+const ALGORITHM_ORDER = ['ES256', 'RS256', 'EdDSA'] as const;
+/** The guarded variants of each framework's route: the suffix of the case name, and its label. */
+const GUARD_VARIANTS = [
+  { suffix: 'es256', label: 'ES256', token: 'ES256' },
+  { suffix: 'rs256', label: 'RS256', token: 'RS256' },
+  { suffix: 'eddsa', label: 'EdDSA', token: 'EdDSA' },
+  // Not `apikey`: `npm run bench -- apikey` selects the API-key issue's cases by substring.
+  { suffix: 'key', label: 'API key', token: undefined },
+] as const;
 
 /** Keys in the table for the uncached API-key case (BENCH_API_KEYS, default 1 000 000). */
 const API_KEYS = Math.round(numberFromEnv('BENCH_API_KEYS', 1_000_000, 1));
@@ -84,6 +104,9 @@ const SERVERS: Record<ServerId, { script: string; args: string[] }> = {
     script: 'bench/servers/api-key-guard.ts',
     args: ['--cache', 'off', '--keys', String(API_KEYS - 1)],
   },
+  'guard-fastify': { script: 'bench/servers/guard-apps.ts', args: ['--framework', 'fastify'] },
+  'guard-express': { script: 'bench/servers/guard-apps.ts', args: ['--framework', 'express'] },
+  'guard-hono': { script: 'bench/servers/guard-apps.ts', args: ['--framework', 'hono'] },
 };
 
 interface PreparedRequest {
@@ -235,7 +258,67 @@ const CASES: CaseDefinition[] = [
     server: 'oidc-rs256',
     prepare: tokenRequest('/token', 'RS256'),
   },
+  ...GUARD_FRAMEWORKS.flatMap(guardCases),
 ];
+
+/**
+ * A framework's guard cases: the bare route, then the same route behind `requireScopes` with a
+ * JWT access token of each algorithm and with an API key; each compared with the bare route.
+ */
+function guardCases(framework: GuardFramework): CaseDefinition[] {
+  const name = FRAMEWORK_NAMES[framework];
+  const server: ServerId = `guard-${framework}`;
+  const bare = `guard-${framework}-bare`;
+  return [
+    {
+      name: bare,
+      description: `bare ${name} GET / (JSON), no credential`,
+      server,
+      prepare: async () => ({
+        method: 'GET',
+        path: '/',
+        headers: {},
+        check(status, body) {
+          if (status !== 200) throw new Error(`expected 200, got ${status}: ${body}`);
+          return `${name}, unguarded`;
+        },
+      }),
+    },
+    ...GUARD_VARIANTS.map((variant): CaseDefinition => ({
+      name: `guard-${framework}-${variant.suffix}`,
+      description: `the same ${name} route behind requireScopes('posts:read'), ${variant.label}`,
+      server,
+      versus: bare,
+      async prepare(info) {
+        const tokens = info.tokens as Record<string, string>;
+        const micros = (info.guardMicros as Record<string, number> | undefined)?.[
+          variant.token ?? 'apiKey'
+        ];
+        const uncached = info.guardMicrosUncached as Record<string, number> | undefined;
+        const timed =
+          (micros !== undefined ? `, guard ${micros} µs` : '') +
+          (variant.token !== undefined && uncached
+            ? ` (first sight: ${ALGORITHM_ORDER.map((alg) => `${alg} ${uncached[alg]}`).join(', ')})`
+            : '');
+        const credential =
+          variant.token !== undefined ? tokens[variant.token] : String(info.apiKey);
+        if (!credential) throw new Error(`the server announced no ${variant.label} credential`);
+        return {
+          method: 'GET',
+          path: variant.token !== undefined ? '/jwt' : '/apikey',
+          headers: { authorization: `Bearer ${credential}` },
+          check(status, body) {
+            if (status !== 200) throw new Error(`expected 200, got ${status}: ${body}`);
+            if (variant.token === undefined)
+              return `${name}, API key (cached), scope posts:read${timed}`;
+            const header = decodeProtectedHeader(credential);
+            return `${name}, JWT ${String(header.alg)} typ=${String(header.typ)}, scope posts:read${timed}`;
+          },
+        };
+      },
+    })),
+  ];
+}
 
 async function guardedRequest(info: ReadyInfo): Promise<PreparedRequest> {
   return {
@@ -264,6 +347,10 @@ const DISPLAY_ORDER = [
   'apikey-guarded',
   'apikey-uncached',
   'apikey-uncached-1conn',
+  ...GUARD_FRAMEWORKS.flatMap((framework) => [
+    `guard-${framework}-bare`,
+    ...GUARD_VARIANTS.map((variant) => `guard-${framework}-${variant.suffix}`),
+  ]),
 ];
 
 async function fetchToken(info: ReadyInfo, path: string): Promise<string> {
@@ -532,6 +619,69 @@ async function reportApiKeys(results: CombinedResult[], rounds: CaseResult[][]):
   );
 }
 
+/**
+ * The guard target of the issue: on Fastify, every guarded variant ≥ 90% of the bare route's
+ * req/s (the worst one decides); and each framework's ratios, within rounds.
+ */
+function reportGuards(results: CombinedResult[], rounds: CaseResult[][]): void {
+  const lines: string[] = [];
+  let worstFastify: { label: string; ratio: number } | undefined;
+  let fastifyComplete = true;
+  for (const framework of GUARD_FRAMEWORKS) {
+    const parts: string[] = [];
+    for (const variant of GUARD_VARIANTS) {
+      const ratio = medianRatio(
+        rounds,
+        `guard-${framework}-${variant.suffix}`,
+        `guard-${framework}-bare`,
+      );
+      if (ratio === undefined) {
+        if (framework === 'fastify') fastifyComplete = false;
+        continue;
+      }
+      parts.push(`${variant.label} ${(ratio * 100).toFixed(0)}%`);
+      if (framework === 'fastify' && (!worstFastify || ratio < worstFastify.ratio))
+        worstFastify = { label: variant.label, ratio };
+    }
+    if (parts.length)
+      lines.push(`  ${FRAMEWORK_NAMES[framework]}: guarded / bare — ${parts.join(', ')}\n`);
+  }
+  if (worstFastify) {
+    const met = worstFastify.ratio >= 0.9;
+    process.stdout.write(
+      `Target: guarded ≥ 90% of bare on Fastify — worst ${worstFastify.label} ` +
+        `${(worstFastify.ratio * 100).toFixed(0)}% (medians of within-round ratios): ` +
+        `${met ? 'met' : 'NOT met'}` +
+        (fastifyComplete ? '' : ' (not every Fastify guard case ran or was valid)') +
+        '.\n',
+    );
+  }
+  for (const line of lines) process.stdout.write(line);
+  const firstSight = results
+    .find((r) => r.name === 'guard-fastify-es256')
+    ?.note.match(/first sight: ([^)]*)\)/)?.[1];
+  if (firstSight)
+    process.stdout.write(
+      `  A token's first request (signature verified; later ones are remembered): ${firstSight} µs.\n`,
+    );
+  // The guard alone, timed in the Fastify server (the same guard object in every framework).
+  const timed = GUARD_VARIANTS.map((variant) => {
+    const note = results.find((r) => r.name === `guard-fastify-${variant.suffix}`)?.note;
+    const micros = note?.match(/guard ([\d.]+) µs/)?.[1];
+    return micros !== undefined ? `${variant.label} ${micros}` : undefined;
+  }).filter((part): part is string => part !== undefined);
+  const bareCpu = results.find((r) => r.name === 'guard-fastify-bare')?.serverCpuUsPerRequest;
+  if (timed.length) {
+    process.stdout.write(
+      `  guard.authenticate alone, in-process without HTTP (µs per call): ${timed.join(', ')}` +
+        (bareCpu !== undefined
+          ? `; the bare Fastify route costs ${bareCpu.toFixed(0)} µs of server CPU per request`
+          : '') +
+        '.\n',
+    );
+  }
+}
+
 /** Every selected case once: each server started, its cases run, and stopped. */
 async function runRound(
   selected: CaseDefinition[],
@@ -617,6 +767,9 @@ async function main(): Promise<boolean> {
         .map((l) => l.toFixed(2))
         .join(' ')}`,
       `  fastify ${packageVersion('fastify')}, oidc-provider ${packageVersion('oidc-provider')}, autocannon ${packageVersion('autocannon')}, jose ${packageVersion('jose')}`,
+      selected.some((c) => c.server.startsWith('guard-'))
+        ? `  guards: express ${packageVersion('express')}, hono ${packageVersion('hono')}, @hono/node-server ${packageVersion('@hono/node-server')}`
+        : '',
       `  load: autocannon in this process → 127.0.0.1, ${CONNECTIONS} connections, pipelining ${PIPELINING}, ${WARMUP} s warm-up + ${DURATION} s per case, ${ROUNDS} round(s)`,
       `  token requests: grant_type=client_credentials&scope=${TOKEN_SCOPE}, client_secret_basic`,
       CPU_PROF_DIR ? `  server children run with --cpu-prof → ${CPU_PROF_DIR}` : '',
@@ -641,6 +794,7 @@ async function main(): Promise<boolean> {
 
   report(results, rounds);
   await reportApiKeys(results, rounds);
+  reportGuards(results, rounds);
   if (JSON_OUT) {
     writeFileSync(
       JSON_OUT,
