@@ -14,6 +14,9 @@ import { registerTokensMaintenance } from './commands/tokens-maintenance.js';
 import { registerDiagnostics } from './commands/diagnostics.js';
 import { registerCreateUser } from './commands/create-user.js';
 import { registerApiKeys } from './commands/api-keys.js';
+import { registerRoles } from './commands/roles.js';
+import { registerUsers } from './commands/users.js';
+import { registerOrganizations } from './commands/organizations.js';
 import { VERSION } from './version.js';
 
 const ALIASES_HELP = `
@@ -54,5 +57,8 @@ export function buildProgram(): Command {
   registerDiagnostics(program);
   registerCreateUser(program);
   registerApiKeys(program);
+  registerUsers(program);
+  registerRoles(program);
+  registerOrganizations(program);
   return program;
 }

@@ -81,6 +81,7 @@ describe('portcullis serve with zero configuration', () => {
         '003-login-session-request',
         '004-admin-cli',
         '005-api-keys',
+        '006-rbac-organizations',
       ]);
       const second = runCli(['migrate', '--json'], { cwd });
       assert.deepEqual(JSON.parse(second.stdout).applied, []);

@@ -19,6 +19,7 @@ const MIGRATIONS = [
   '003-login-session-request',
   '004-admin-cli',
   '005-api-keys',
+  '006-rbac-organizations',
 ];
 const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
 const SECRET = /^[A-Za-z0-9_-]{43}$/;

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
-import { confirm, isCancel, select } from '@clack/prompts';
+import { confirm, isCancel, password, select, text } from '@clack/prompts';
 import {
   installDefaultClients,
   type InstalledClient,
@@ -12,7 +12,10 @@ import { syncConfiguredScopes } from '../../core/scopes/sync-scopes.js';
 import { keyFiles } from '../../store/key-files.js';
 import { loadCliConfig, type GlobalOptions } from '../config.js';
 import { AbortedError, canPrompt } from '../confirm.js';
-import { withPortcullis } from '../open.js';
+import { UsageError, withPortcullis } from '../open.js';
+import { adminCount, ensureAdministrator } from '../../core/rbac/first-admin.js';
+import { ensureAdminRole } from '../../core/rbac/manage-roles.js';
+import { normalizeEmail } from '../../core/users/user.js';
 import { formatFields, formatSecret, paint, print, printJson } from '../output.js';
 
 const ALGORITHMS: SigningAlgorithm[] = ['RS256', 'ES256', 'EdDSA'];
@@ -71,22 +74,39 @@ export function registerSetup(program: Command): void {
       new Option('--algorithm <alg>', 'signing key algorithm for a new key').choices(ALGORITHMS),
     )
     .option('--no-password-client', 'do not create the password grant client')
+    .option('--admin-email <email>', 'create (or promote) this administrator')
+    .option(
+      '--admin-password <password>',
+      'password for a new administrator (or PORTCULLIS_ADMIN_PASSWORD)',
+    )
+    .option('--admin-name <name>', 'display name for a new administrator')
     .option('--json', 'print what was made as JSON')
     .addHelpText(
       'after',
       `
 Safe to run again: it keeps existing keys and clients and makes only what is missing.
-On a terminal it asks for the key algorithm and whether to create a password client.
+On a terminal it asks for the key algorithm, whether to create a password client and, while
+nobody holds the admin role, for the first administrator's email and password.
 
 Examples:
   $ portcullis setup
-  $ portcullis setup --algorithm=ES256 --no-password-client --json`,
+  $ portcullis setup --algorithm=ES256 --no-password-client --json
+  $ PORTCULLIS_ADMIN_PASSWORD=… portcullis setup --admin-email=admin@example.com`,
     )
     .action(
       async (
-        options: { algorithm?: SigningAlgorithm; passwordClient: boolean; json?: boolean },
+        options: {
+          algorithm?: SigningAlgorithm;
+          passwordClient: boolean;
+          adminEmail?: string;
+          adminPassword?: string;
+          adminName?: string;
+          json?: boolean;
+        },
         command: Command,
       ) => {
+        let adminEmail = options.adminEmail;
+        let adminPassword = options.adminPassword ?? process.env.PORTCULLIS_ADMIN_PASSWORD;
         const config = loadCliConfig(command.optsWithGlobals<GlobalOptions>());
         const files = keyFiles(config.storageDir);
         const needsKey = !config.privateKeyPem && !existsSync(files.privatePath);
@@ -117,6 +137,41 @@ Examples:
           }
         }
         mkdirSync(config.storageDir, { recursive: true });
+        if (interactive && !adminEmail) {
+          const needsAdmin = await withPortcullis(
+            command,
+            async (p) => (await adminCount(p.ctx)) === 0,
+            {
+              prepare: false,
+            },
+          );
+          if (needsAdmin) {
+            adminEmail =
+              answered(
+                await text({
+                  message: 'First administrator: email (empty to skip)',
+                  placeholder: 'admin@example.com',
+                }),
+              ).trim() || undefined;
+          }
+        }
+        // A password is needed only for an administrator who does not exist yet.
+        if (adminEmail && !adminPassword) {
+          const email = adminEmail;
+          const exists = await withPortcullis(
+            command,
+            async (p) => (await p.ctx.repos.users.findByEmail(normalizeEmail(email))) !== undefined,
+            { prepare: false },
+          );
+          if (!exists && !interactive)
+            throw new UsageError(
+              `a new administrator needs --admin-password (or PORTCULLIS_ADMIN_PASSWORD) without a terminal`,
+            );
+          if (!exists)
+            adminPassword = answered(
+              await password({ message: `Password for the new administrator ${adminEmail}` }),
+            );
+        }
         const result = await withPortcullis(
           command,
           async (p) => {
@@ -125,11 +180,20 @@ Examples:
               : undefined;
             await syncConfiguredScopes(p.ctx);
             const clients = await installDefaultClients(p.ctx, { passwordClient });
+            const admin = adminEmail
+              ? await ensureAdministrator(p.ctx, {
+                  email: adminEmail,
+                  password: adminPassword ?? '',
+                  name: options.adminName ?? null,
+                })
+              : undefined;
+            if (!admin) await ensureAdminRole(p.ctx);
             return {
               migrated: p.migrated,
               database: `${p.dialect} ${p.databaseLocation}`,
               key,
               clients,
+              admin,
             };
             // Opened unprepared, so the clients made now are reported as made.
           },
@@ -155,6 +219,13 @@ Examples:
               : { generated: false },
             personal_access_client: installedJson(result.clients.personalAccess),
             password_client: installedJson(result.clients.password) ?? null,
+            administrator: result.admin
+              ? {
+                  id: result.admin.user.id,
+                  email: result.admin.user.email,
+                  created: result.admin.created,
+                }
+              : null,
           });
         }
         print(paint('bold', 'Portcullis is set up.'));
@@ -173,6 +244,12 @@ Examples:
         print('  Clients:');
         printInstalled(result.clients.personalAccess);
         printInstalled(result.clients.password);
+        if (result.admin) {
+          print(
+            `  Administrator: ${result.admin.created ? paint('green', 'created') : 'exists '}  ${result.admin.user.email}  ${result.admin.user.id}`,
+          );
+          print();
+        }
         print('  Next:');
         print('    portcullis serve                         run the server');
         print('    portcullis create --name="My App" --redirect=https://myapp.example/callback');

@@ -97,3 +97,25 @@ export async function ensureAdminRole(ctx: CoreContext): Promise<void> {
     if (!(await ctx.repos.rbac.findRoleByName(ADMIN_ROLE))) throw error;
   }
 }
+
+/** Spatie's `givePermissionTo` on a role: adds permissions (patterns allowed). */
+export async function grantRolePermissions(
+  ctx: CoreContext,
+  name: string,
+  permissions: string[],
+): Promise<Role> {
+  const role = await findRole(ctx, name);
+  return updateRole(ctx, name, { permissions: [...role.permissions, ...permissions] });
+}
+
+/** Spatie's `revokePermissionTo` on a role. */
+export async function revokeRolePermissions(
+  ctx: CoreContext,
+  name: string,
+  permissions: string[],
+): Promise<Role> {
+  const role = await findRole(ctx, name);
+  return updateRole(ctx, name, {
+    permissions: role.permissions.filter((p) => !permissions.includes(p)),
+  });
+}

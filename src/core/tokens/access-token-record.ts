@@ -31,6 +31,7 @@ export interface AccessTokenRepository {
   revokeByAuthorizationCode(codeId: string, now: number): Promise<number>;
   revokeByRefreshFamily(familyId: string, now: number): Promise<number>;
   revokeByClient(clientId: string, now: number): Promise<number>;
+  revokeByUser(userId: string, now: number): Promise<number>;
   listPersonal(userId: string, now: number): Promise<AccessTokenRecord[]>;
   /** A client's tokens, newest first, at most `limit` of them. */
   listByClient(clientId: string, limit: number): Promise<AccessTokenRecord[]>;

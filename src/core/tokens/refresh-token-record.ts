@@ -33,4 +33,5 @@ export interface RefreshTokenRepository {
   /** Revokes the families born from an authorization code; returns their ids. */
   revokeFamiliesByAuthorizationCode(codeId: string, now: number): Promise<string[]>;
   revokeFamiliesByClient(clientId: string, now: number): Promise<number>;
+  revokeFamiliesByUser(userId: string, now: number): Promise<number>;
 }

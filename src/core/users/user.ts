@@ -15,6 +15,10 @@ export interface UserRepository {
   findById(id: string): Promise<User | undefined>;
   findByEmail(email: string): Promise<User | undefined>;
   updatePasswordHash(id: string, hash: string, now: number): Promise<void>;
+  /** Sets or clears `disabledAt`; false when there is no such user. */
+  setDisabled(id: string, disabledAt: number | null, now: number): Promise<boolean>;
+  /** Users by email, after `afterEmail` (keyset pagination). */
+  list(limit: number, afterEmail?: string): Promise<User[]>;
 }
 
 /** The claims a user contributes to an access token (`core/rbac/user-claims.ts` fills them). */

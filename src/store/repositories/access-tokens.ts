@@ -57,7 +57,7 @@ export function accessTokenRepository(
       await onRevoked(rows.map((r) => ({ jti: r.jti, expiresAt: Number(r.expires_at) })));
   };
   const revokeWhere = async (
-    column: 'authorization_code_id' | 'refresh_family_id' | 'client_id',
+    column: 'authorization_code_id' | 'refresh_family_id' | 'client_id' | 'user_id',
     value: string,
     now: number,
   ) => {
@@ -95,6 +95,7 @@ export function accessTokenRepository(
     revokeByAuthorizationCode: (codeId, now) => revokeWhere('authorization_code_id', codeId, now),
     revokeByRefreshFamily: (familyId, now) => revokeWhere('refresh_family_id', familyId, now),
     revokeByClient: (clientId, now) => revokeWhere('client_id', clientId, now),
+    revokeByUser: (userId, now) => revokeWhere('user_id', userId, now),
     async listPersonal(userId, now) {
       const rows = await db
         .selectFrom('access_tokens')

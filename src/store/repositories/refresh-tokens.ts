@@ -106,6 +106,15 @@ export function refreshTokenRepository(db: Kysely<Database>): RefreshTokenReposi
         .execute();
       return rows.map((r) => r.id);
     },
+    async revokeFamiliesByUser(userId, now) {
+      const result = await db
+        .updateTable('refresh_token_families')
+        .set({ revoked_at: now })
+        .where('user_id', '=', userId)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows);
+    },
     async revokeFamiliesByClient(clientId, now) {
       const result = await db
         .updateTable('refresh_token_families')

@@ -42,6 +42,19 @@ export function userRepository(db: Kysely<Database>): UserRepository {
         .executeTakeFirst();
       return row && toUser(row);
     },
+    async setDisabled(id, disabledAt, now) {
+      const result = await db
+        .updateTable('users')
+        .set({ disabled_at: disabledAt, updated_at: now })
+        .where('id', '=', id)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
+    },
+    async list(limit, afterEmail) {
+      let query = db.selectFrom('users').selectAll().orderBy('email').limit(limit);
+      if (afterEmail !== undefined) query = query.where('email', '>', afterEmail);
+      return (await query.execute()).map(toUser);
+    },
     async updatePasswordHash(id, hash, now) {
       await db
         .updateTable('users')
