@@ -46,6 +46,8 @@ export const ENVIRONMENT_VARIABLES: ReadonlyArray<{
   },
   { names: ['PORTCULLIS_ACCESS_TOKEN_AUDIENCE'], key: 'accessTokenAudience', kind: 'string' },
   { names: ['PORTCULLIS_SIGNING_ALGORITHM'], key: 'signingAlgorithm', kind: 'string' },
+  { names: ['PORTCULLIS_SMTP_URL', 'SMTP_URL'], key: 'smtpUrl', kind: 'string' },
+  { names: ['PORTCULLIS_MAIL_FROM', 'MAIL_FROM'], key: 'mailFrom', kind: 'string' },
   { names: ['PORTCULLIS_PRIVATE_KEY', 'OAUTH2_PRIVATE_KEY'], key: 'privateKeyPem', kind: 'string' },
 ];
 

@@ -103,6 +103,26 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    /** Mail (verification and reset links): SMTP when set, else `.eml` files in storage/mail. */
+    smtpUrl: z
+      .string()
+      .regex(/^smtps?:\/\//, 'an smtp:// or smtps:// URL')
+      .optional(),
+    /** The From of the mail Portcullis sends. */
+    mailFrom: z.string().min(3).max(320).default('Portcullis <no-reply@localhost>'),
+    /** Self-service accounts under /api/v1/auth: registration, password policy, link lifetimes. */
+    accounts: z
+      .object({
+        /** Let anyone register (POST /api/v1/auth/register). */
+        registration: z.boolean().default(true),
+        passwordMinLength: z.number().int().min(8).max(128).default(12),
+        emailVerificationHours: z.number().int().positive().max(720).default(24),
+        passwordResetMinutes: z.number().int().positive().max(1440).default(60),
+        /** Sign-in with an unverified email is refused. */
+        requireVerifiedEmail: z.boolean().default(false),
+      })
+      .strict()
+      .prefault({}),
     /** API keys: format, tiers and their rate limits, rotation, caching, usage, cleanup. */
     apiKeys: z
       .object({

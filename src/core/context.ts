@@ -3,6 +3,8 @@ import type { Clock } from './clock.js';
 import type { ClientRepository } from './clients/client.js';
 import type { UserClaimsSource, UserRepository } from './users/user.js';
 import type { RbacRepository } from './rbac/rbac.js';
+import type { AccountTokenRepository } from './accounts/account-token.js';
+import type { Mailer } from './accounts/mailer.js';
 import type { OrganizationRepository } from './rbac/organization.js';
 import type { ScopeRepository } from './scopes/scope.js';
 import type { AuthorizationCodeRepository } from './oauth/authorization-code.js';
@@ -33,6 +35,7 @@ export interface Repositories {
   apiKeys: ApiKeyRepository;
   apiKeyUsage: ApiKeyUsageRepository;
   rbac: RbacRepository;
+  accountTokens: AccountTokenRepository;
   organizations: OrganizationRepository;
 }
 
@@ -48,4 +51,6 @@ export interface CoreContext {
   apiKeyLimiter: ApiKeyRateLimiter;
   /** Per-key usage counts, written in batches. */
   apiKeyUsage: ApiKeyUsageRecorder;
+  /** Verification and reset mail (SMTP, or files in storage/mail). */
+  mailer: Mailer;
 }

@@ -14,6 +14,7 @@ import { healthRoutes } from './routes/health.js';
 import { personalAccessTokenRoutes } from './routes/personal-access-tokens.js';
 import { logoutRoutes } from './routes/logout.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
+import { authRoutes } from './routes/auth.js';
 
 export interface PortcullisPluginOptions {
   ctx: CoreContext;
@@ -45,6 +46,7 @@ export async function portcullisPlugin(
     personalAccessTokenRoutes,
     logoutRoutes,
     apiKeyRoutes,
+    authRoutes,
   ]) {
     await routes(app, { ctx });
   }

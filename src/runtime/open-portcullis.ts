@@ -5,6 +5,8 @@ import { systemClock, type Clock } from '../core/clock.js';
 import { KeyRing } from '../core/keys/key-ring.js';
 import type { UserClaimsSource } from '../core/users/user.js';
 import { rbacUserClaims } from '../core/rbac/user-claims.js';
+import { createMailer } from '../store/mailer.js';
+import type { Mailer } from '../core/accounts/mailer.js';
 import { ensureAdminRole } from '../core/rbac/manage-roles.js';
 import { createLoginThrottle, memoryLoginLimiters } from '../core/ratelimit/login-throttle.js';
 import { syncConfiguredScopes } from '../core/scopes/sync-scopes.js';
@@ -42,6 +44,8 @@ export interface Portcullis {
 export interface OpenPortcullisOptions extends OpenDatabaseOptions {
   clock?: Clock;
   userClaims?: UserClaimsSource;
+  /** Where mail goes (default: SMTP when `smtpUrl` is set, else files in storage/mail). */
+  mailer?: Mailer;
   /** Run pending migrations (default true). */
   migrate?: boolean;
   /**
@@ -113,6 +117,14 @@ export async function openPortcullis(
         redis ? redisLimiterFactory(redis.client) : memoryLimiterFactory,
       ),
       apiKeyUsage: new ApiKeyUsageRecorder(repos.apiKeyUsage, clock),
+      mailer:
+        options.mailer ??
+        createMailer({
+          smtpUrl: config.smtpUrl,
+          from: config.mailFrom,
+          storageDir: config.storageDir,
+          clock,
+        }),
       loginThrottle: createLoginThrottle(
         redis
           ? redisLoginLimiters(redis.client, config.loginThrottle)

@@ -19,6 +19,7 @@ export interface Database {
   role_permissions: RolePermissionsTable;
   user_roles: UserRolesTable;
   user_permissions: UserPermissionsTable;
+  account_tokens: AccountTokensTable;
 }
 
 export interface UsersTable {
@@ -213,5 +214,14 @@ export interface UserPermissionsTable {
   user_id: string;
   permission: string;
   organization_id: string;
+  created_at: number;
+}
+
+export interface AccountTokensTable {
+  digest: string;
+  user_id: string;
+  purpose: string;
+  expires_at: number;
+  used_at: number | null;
   created_at: number;
 }

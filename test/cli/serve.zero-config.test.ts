@@ -82,6 +82,7 @@ describe('portcullis serve with zero configuration', () => {
         '004-admin-cli',
         '005-api-keys',
         '006-rbac-organizations',
+        '007-account-tokens',
       ]);
       const second = runCli(['migrate', '--json'], { cwd });
       assert.deepEqual(JSON.parse(second.stdout).applied, []);

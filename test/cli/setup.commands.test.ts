@@ -20,6 +20,7 @@ const MIGRATIONS = [
   '004-admin-cli',
   '005-api-keys',
   '006-rbac-organizations',
+  '007-account-tokens',
 ];
 const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
 const SECRET = /^[A-Za-z0-9_-]{43}$/;

@@ -15,6 +15,7 @@ export interface UserRepository {
   findById(id: string): Promise<User | undefined>;
   findByEmail(email: string): Promise<User | undefined>;
   updatePasswordHash(id: string, hash: string, now: number): Promise<void>;
+  markEmailVerified(id: string, at: number): Promise<void>;
   /** Sets or clears `disabledAt`; false when there is no such user. */
   setDisabled(id: string, disabledAt: number | null, now: number): Promise<boolean>;
   /** Users by email, after `afterEmail` (keyset pagination). */

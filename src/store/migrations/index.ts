@@ -5,6 +5,7 @@ import * as m003 from './003-login-session-request.js';
 import * as m004 from './004-admin-cli.js';
 import * as m005 from './005-api-keys.js';
 import * as m006 from './006-rbac-organizations.js';
+import * as m007 from './007-account-tokens.js';
 
 /** Every migration, in order. Names sort; they are never renamed once released. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -14,4 +15,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '004-admin-cli': m004,
   '005-api-keys': m005,
   '006-rbac-organizations': m006,
+  '007-account-tokens': m007,
 };

@@ -17,6 +17,7 @@ import { scopeRepository } from './scopes.js';
 import { signingKeyRepository } from './signing-keys.js';
 import { userRepository } from './users.js';
 import { rbacRepository } from './rbac.js';
+import { accountTokenRepository } from './account-tokens.js';
 import { organizationRepository } from './organizations.js';
 
 export interface RepositoryOptions {
@@ -62,6 +63,7 @@ export function createRepositories(
         : apiKeyRepository(db),
     apiKeyUsage: apiKeyUsageRepository(db),
     rbac: rbacRepository(db),
+    accountTokens: accountTokenRepository(db),
     organizations: organizationRepository(db),
   };
 }

@@ -42,6 +42,14 @@ export function userRepository(db: Kysely<Database>): UserRepository {
         .executeTakeFirst();
       return row && toUser(row);
     },
+    async markEmailVerified(id, at) {
+      await db
+        .updateTable('users')
+        .set({ email_verified_at: at, updated_at: at })
+        .where('id', '=', id)
+        .where('email_verified_at', 'is', null)
+        .execute();
+    },
     async setDisabled(id, disabledAt, now) {
       const result = await db
         .updateTable('users')

@@ -1,0 +1,116 @@
+import type { CoreContext } from '../context.js';
+import { OAuthError } from '../oauth/errors.js';
+import { passwordGrant } from '../oauth/grants/password.js';
+import { refreshTokenGrant } from '../oauth/grants/refresh-token.js';
+import type { TokenResponse } from '../tokens/token-response.js';
+import { revokeRefreshFamily } from '../tokens/refresh-tokens.js';
+import { verifyAccessToken } from '../tokens/verify-access-token.js';
+import { effectiveGrants } from '../rbac/authorization.js';
+import type { Organization } from '../rbac/organization.js';
+import type { User } from '../users/user.js';
+import { ensureAuthApiClient } from './auth-api-client.js';
+
+/** Seed 004's token pair: what login and refresh answer. */
+export interface TokenPair {
+  access_token: string;
+  refresh_token: string;
+  token_type: 'Bearer';
+  expires_in: number;
+}
+
+const pair = (response: TokenResponse): TokenPair => ({
+  access_token: response.access_token,
+  refresh_token: response.refresh_token!,
+  token_type: 'Bearer',
+  expires_in: response.expires_in,
+});
+
+/**
+ * Signs in with email and password behind the brute-force limits (the password grant of the
+ * auth API's first-party client): a token pair whose access token carries `sub`, `org`, `roles`
+ * and `permissions`.
+ * @throws OAuthError invalid_grant (one answer for unknown email and wrong password), or
+ *   too many attempts (429 with Retry-After); `email_not_verified` when the server requires it.
+ */
+export async function login(
+  ctx: CoreContext,
+  credentials: { email: string; password: string; ip: string },
+): Promise<TokenPair> {
+  const client = await ensureAuthApiClient(ctx);
+  const response = await passwordGrant(ctx, {
+    client,
+    params: { grant_type: 'password', username: credentials.email, password: credentials.password },
+    ip: credentials.ip,
+  });
+  if (ctx.config.accounts.requireVerifiedEmail) {
+    const active = await verifyAccessToken(ctx, response.access_token);
+    const user = active?.record.userId && (await ctx.repos.users.findById(active.record.userId));
+    if (user && user.emailVerifiedAt === null) {
+      await ctx.repos.accessTokens.revoke(String(active!.claims.jti), ctx.clock.now());
+      if (active!.record.refreshFamilyId)
+        await revokeRefreshFamily(ctx, active!.record.refreshFamilyId);
+      throw new OAuthError(
+        'access_denied',
+        'confirm your email address first (see the mail we sent)',
+      );
+    }
+  }
+  return pair(response);
+}
+
+/** Rotates a refresh token (the same family rules as OAuth: reuse revokes the family). */
+export async function refresh(ctx: CoreContext, refreshToken: string): Promise<TokenPair> {
+  const client = await ensureAuthApiClient(ctx);
+  return pair(
+    await refreshTokenGrant(ctx, {
+      client,
+      params: { grant_type: 'refresh_token', refresh_token: refreshToken },
+      ip: '',
+    }),
+  );
+}
+
+/** An access token of the auth API (or any first-party sign-in) and its user, or 401. */
+export async function sessionOf(
+  ctx: CoreContext,
+  accessToken: string | undefined,
+): Promise<{ user: User; jti: string; familyId: string | null; org: string | null }> {
+  const active = accessToken ? await verifyAccessToken(ctx, accessToken) : undefined;
+  if (!active?.record.userId) {
+    throw new OAuthError('invalid_token', 'a valid access token is required', {
+      missingCredentials: !accessToken,
+    });
+  }
+  const user = await ctx.repos.users.findById(active.record.userId);
+  if (!user) throw new OAuthError('invalid_token', 'a valid access token is required');
+  return {
+    user,
+    jti: active.record.jti,
+    familyId: active.record.refreshFamilyId,
+    org: typeof active.claims.org === 'string' ? active.claims.org : null,
+  };
+}
+
+/** Revokes the presented access token and its refresh family: the refresh token dies too. */
+export async function logout(ctx: CoreContext, accessToken: string | undefined): Promise<void> {
+  const session = await sessionOf(ctx, accessToken);
+  await ctx.repos.accessTokens.revoke(session.jti, ctx.clock.now());
+  if (session.familyId) await revokeRefreshFamily(ctx, session.familyId);
+}
+
+/** `GET /api/v1/auth/me`: the user with roles, permissions (in the token's org) and orgs. */
+export async function me(
+  ctx: CoreContext,
+  accessToken: string | undefined,
+): Promise<{
+  user: User;
+  org: string | null;
+  roles: string[];
+  permissions: string[];
+  organizations: Organization[];
+}> {
+  const session = await sessionOf(ctx, accessToken);
+  const grants = effectiveGrants(await ctx.repos.rbac.grantsOf(session.user.id), session.org);
+  const organizations = await ctx.repos.organizations.membershipsOf(session.user.id);
+  return { user: session.user, org: session.org, ...grants, organizations };
+}
