@@ -15,7 +15,7 @@ import { registerDiagnostics } from './commands/diagnostics.js';
 import { registerCreateUser } from './commands/create-user.js';
 import { registerApiKeys } from './commands/api-keys.js';
 import { registerRoles } from './commands/roles.js';
-import { registerUsers } from './commands/users.js';
+import { registerUsers, registerUsersImport } from './commands/users.js';
 import { registerOrganizations } from './commands/organizations.js';
 import { VERSION } from './version.js';
 
@@ -58,6 +58,7 @@ export function buildProgram(): Command {
   registerCreateUser(program);
   registerApiKeys(program);
   registerUsers(program);
+  registerUsersImport(program);
   registerRoles(program);
   registerOrganizations(program);
   return program;

@@ -2,7 +2,9 @@ import type { Command } from 'commander';
 import { assignRole, removeRole } from '../../core/rbac/manage-grants.js';
 import { disableUser, enableUser, userDetails } from '../../core/users/manage-users.js';
 import type { User } from '../../core/users/user.js';
-import { positiveInteger, withPortcullis } from '../open.js';
+import { readFileSync } from 'node:fs';
+import { positiveInteger, UsageError, withPortcullis } from '../open.js';
+import { importUsers, parseUserRows } from '../../core/users/import-users.js';
 import {
   formatFields,
   formatTable,
@@ -188,5 +190,44 @@ Examples:
       const user = await withPortcullis(command, (p) => enableUser(p.ctx, options.user));
       if (options.json) return printJson(userJson(user));
       print(paint('green', `User ${user.email} enabled.`));
+    });
+}
+
+export function registerUsersImport(program: Command): void {
+  program
+    .command('users:import')
+    .description(
+      'Import users with their password hashes (bcrypt from Laravel or passlib, argon2id)',
+    )
+    .requiredOption(
+      '--file <path>',
+      'a JSON array or a CSV file with email,password_hash[,name,email_verified]',
+    )
+    .option('--json', 'print the report as JSON')
+    .addHelpText(
+      'after',
+      `
+Each row stands alone: a bad or taken one is skipped with its reason, the rest go in. bcrypt
+hashes keep working and become argon2id at each user's next sign-in. Exit code 1 when a row was
+skipped.
+
+Examples:
+  $ portcullis users:import --file=users.csv
+  $ portcullis users:import --file=export.json --json`,
+    )
+    .action(async (options: { file: string; json?: boolean }, command: Command) => {
+      let rows;
+      try {
+        rows = parseUserRows(readFileSync(options.file, 'utf8'));
+      } catch (error) {
+        throw new UsageError(`${options.file}: ${(error as Error).message}`);
+      }
+      const report = await withPortcullis(command, (p) => importUsers(p.ctx, rows));
+      if (options.json) printJson(report);
+      else {
+        print(paint('green', `${report.imported} user(s) imported.`));
+        for (const s of report.skipped) print(`  row ${s.row} ${s.email || '-'}: ${s.reason}`);
+      }
+      if (report.skipped.length > 0) process.exitCode = 1;
     });
 }

@@ -1,5 +1,5 @@
 import type { CoreContext } from '../context.js';
-import { hashPassword, verifyPassword } from './password.js';
+import { hashPassword, needsRehash, verifyPassword } from './password.js';
 import { normalizeEmail, type User } from './user.js';
 
 let dummyHash: Promise<string> | undefined;
@@ -21,5 +21,11 @@ export async function authenticateUser(
   }
   const ok = await verifyPassword(user.passwordHash, password);
   if (!ok || user.disabledAt !== null) return undefined;
+  if (needsRehash(user.passwordHash)) {
+    // An imported bcrypt hash (or older argon2 parameters): upgraded while the password is here.
+    const upgraded = await hashPassword(password);
+    await ctx.repos.users.updatePasswordHash(user.id, upgraded, ctx.clock.now());
+    return { ...user, passwordHash: upgraded };
+  }
   return user;
 }
