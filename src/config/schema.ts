@@ -16,6 +16,8 @@ export const DEFAULT_SCOPES: Record<string, string> = {
   'users:write': 'Create and update users',
   'api-keys:read': 'See your API keys and their usage',
   'api-keys:write': 'Create, change, rotate and revoke your API keys',
+  'roles:read': 'See roles, permissions and who holds them',
+  'roles:write': 'Create and change roles and give them to users',
 };
 
 const tierLimit = z

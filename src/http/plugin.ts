@@ -15,6 +15,7 @@ import { personalAccessTokenRoutes } from './routes/personal-access-tokens.js';
 import { logoutRoutes } from './routes/logout.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
 import { authRoutes } from './routes/auth.js';
+import { rbacRoutes } from './routes/rbac.js';
 
 export interface PortcullisPluginOptions {
   ctx: CoreContext;
@@ -47,6 +48,7 @@ export async function portcullisPlugin(
     logoutRoutes,
     apiKeyRoutes,
     authRoutes,
+    rbacRoutes,
   ]) {
     await routes(app, { ctx });
   }

@@ -15,6 +15,8 @@ const CONFIGURED: Record<string, string> = {
   offline_access: 'Stay signed in (refresh tokens)',
   openid: 'Sign you in with OpenID Connect',
   profile: 'Read your name',
+  'roles:read': 'See roles, permissions and who holds them',
+  'roles:write': 'Create and change roles and give them to users',
   'users:read': 'Read users',
   'users:write': 'Create and update users',
 };
