@@ -16,6 +16,7 @@ import { logoutRoutes } from './routes/logout.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
 import { authRoutes } from './routes/auth.js';
 import { rbacRoutes } from './routes/rbac.js';
+import { organizationRoutes } from './routes/organizations.js';
 
 export interface PortcullisPluginOptions {
   ctx: CoreContext;
@@ -49,6 +50,7 @@ export async function portcullisPlugin(
     apiKeyRoutes,
     authRoutes,
     rbacRoutes,
+    organizationRoutes,
   ]) {
     await routes(app, { ctx });
   }

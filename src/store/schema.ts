@@ -20,6 +20,7 @@ export interface Database {
   user_roles: UserRolesTable;
   user_permissions: UserPermissionsTable;
   account_tokens: AccountTokensTable;
+  organization_invitations: OrganizationInvitationsTable;
 }
 
 export interface UsersTable {
@@ -98,6 +99,7 @@ export interface RefreshTokenFamiliesTable {
   authorization_code_id: string | null;
   auth_time: number | null;
   nonce: string | null;
+  organization_id: string | null;
   revoked_at: number | null;
   created_at: number;
 }
@@ -223,5 +225,16 @@ export interface AccountTokensTable {
   purpose: string;
   expires_at: number;
   used_at: number | null;
+  created_at: number;
+}
+
+export interface OrganizationInvitationsTable {
+  digest: string;
+  organization_id: string;
+  email: string;
+  role: string | null;
+  invited_by: string | null;
+  expires_at: number;
+  accepted_at: number | null;
   created_at: number;
 }

@@ -29,7 +29,7 @@ const PACKAGE_VERSION = (
 ).version;
 const CHECKS = ['database', 'migrations', 'key files', 'signing key', 'clock'];
 const PENDING =
-  '7 pending (001-oauth-foundation, 002-authorization-code-replay, 003-login-session-request, 004-admin-cli, 005-api-keys, 006-rbac-organizations, 007-account-tokens): run portcullis migrate';
+  '8 pending (001-oauth-foundation, 002-authorization-code-replay, 003-login-session-request, 004-admin-cli, 005-api-keys, 006-rbac-organizations, 007-account-tokens, 008-organization-sessions): run portcullis migrate';
 const MINUTE_MS = 60_000;
 const haveRedis = await redisAvailable();
 

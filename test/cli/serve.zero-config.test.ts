@@ -83,6 +83,7 @@ describe('portcullis serve with zero configuration', () => {
         '005-api-keys',
         '006-rbac-organizations',
         '007-account-tokens',
+        '008-organization-sessions',
       ]);
       const second = runCli(['migrate', '--json'], { cwd });
       assert.deepEqual(JSON.parse(second.stdout).applied, []);

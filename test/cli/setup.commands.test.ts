@@ -21,6 +21,7 @@ const MIGRATIONS = [
   '005-api-keys',
   '006-rbac-organizations',
   '007-account-tokens',
+  '008-organization-sessions',
 ];
 const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
 const SECRET = /^[A-Za-z0-9_-]{43}$/;

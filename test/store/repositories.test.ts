@@ -149,6 +149,7 @@ const familyRow = (
   authorizationCodeId: null,
   authTime: null,
   nonce: null,
+  organizationId: null,
   revokedAt: null,
   createdAt: T,
   ...overrides,

@@ -2,7 +2,7 @@ import type { CoreContext } from '../context.js';
 import { OAuthError } from '../oauth/errors.js';
 import { passwordGrant } from '../oauth/grants/password.js';
 import { refreshTokenGrant } from '../oauth/grants/refresh-token.js';
-import type { TokenResponse } from '../tokens/token-response.js';
+import { issueTokenResponse, type TokenResponse } from '../tokens/token-response.js';
 import { revokeRefreshFamily } from '../tokens/refresh-tokens.js';
 import { verifyAccessToken } from '../tokens/verify-access-token.js';
 import { effectiveGrants } from '../rbac/authorization.js';
@@ -113,4 +113,34 @@ export async function me(
   const grants = effectiveGrants(await ctx.repos.rbac.grantsOf(session.user.id), session.org);
   const organizations = await ctx.repos.organizations.membershipsOf(session.user.id);
   return { user: session.user, org: session.org, ...grants, organizations };
+}
+
+/**
+ * Switches the session to another organization the user is a member of: the presented access
+ * token and its refresh family end, and a new pair acts for that organization (`org` claim, the
+ * grants in force there); its refreshes keep the organization.
+ * @throws OAuthError invalid_token (401); access_denied (403) for an organization the user is
+ *   not a member of.
+ */
+export async function switchOrganization(
+  ctx: CoreContext,
+  accessToken: string | undefined,
+  organizationId: string,
+): Promise<TokenPair> {
+  const session = await sessionOf(ctx, accessToken);
+  const org = await ctx.repos.organizations.findById(organizationId);
+  if (!org || !(await ctx.repos.organizations.isMember(org.id, session.user.id)))
+    throw new OAuthError('access_denied', 'you are not a member of that organization');
+  const client = await ensureAuthApiClient(ctx);
+  const response = await issueTokenResponse(ctx, {
+    grantType: 'refresh_token',
+    client,
+    user: session.user,
+    scopes: [],
+    organizationId: org.id,
+    authTime: ctx.clock.now(),
+  });
+  await ctx.repos.accessTokens.revoke(session.jti, ctx.clock.now());
+  if (session.familyId) await revokeRefreshFamily(ctx, session.familyId);
+  return pair(response);
 }

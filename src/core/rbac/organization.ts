@@ -8,7 +8,31 @@ export interface Organization {
   updatedAt: number;
 }
 
+/** An invitation to join an organization, mailed as a single-use token (only its digest kept). */
+export interface OrganizationInvitation {
+  digest: string;
+  organizationId: string;
+  email: string;
+  role: string | null;
+  invitedBy: string | null;
+  expiresAt: number;
+  acceptedAt: number | null;
+  createdAt: number;
+}
+
 export interface OrganizationRepository {
+  insertInvitation(invitation: OrganizationInvitation): Promise<void>;
+  /** Marks the invitation accepted if it is for `email`, unused and unexpired; one caller wins. */
+  acceptInvitation(
+    digest: string,
+    email: string,
+    now: number,
+  ): Promise<OrganizationInvitation | undefined>;
+  /** Members, oldest first. */
+  members(
+    orgId: string,
+    limit: number,
+  ): Promise<Array<{ userId: string; email: string; name: string | null; joinedAt: number }>>;
   insert(org: Organization): Promise<void>;
   findById(id: string): Promise<Organization | undefined>;
   findBySlug(slug: string): Promise<Organization | undefined>;

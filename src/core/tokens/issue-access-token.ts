@@ -18,6 +18,8 @@ export interface IssueAccessTokenOptions {
   authorizationCodeId?: string | null;
   refreshFamilyId?: string | null;
   authTime?: number | null;
+  /** The organization the token acts for; null: the user's default (first membership). */
+  organizationId?: string | null;
 }
 
 export interface IssuedAccessToken {
@@ -51,7 +53,10 @@ export async function issueAccessToken(
     scope: formatScope(options.scopes),
   };
   if (options.userId) {
-    const user = await ctx.userClaims.claimsFor(options.userId);
+    const user = await ctx.userClaims.claimsFor(
+      options.userId,
+      options.organizationId ?? undefined,
+    );
     claims.roles = user.roles;
     claims.permissions = user.permissions;
     if (user.org) claims.org = user.org;

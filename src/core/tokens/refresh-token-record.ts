@@ -8,6 +8,8 @@ export interface RefreshTokenFamily {
   authorizationCodeId: string | null;
   authTime: number | null;
   nonce: string | null;
+  /** The organization the user switched to for this session; null: their default. */
+  organizationId: string | null;
   revokedAt: number | null;
   createdAt: number;
 }

@@ -27,6 +27,8 @@ export interface GrantOutcome {
   authTime?: number | null;
   /** Continue this family (refresh grant) instead of starting one. */
   family?: RefreshTokenFamily;
+  /** The organization the tokens act for (a switch); default: the family's, else the user's first. */
+  organizationId?: string | null;
 }
 
 /**
@@ -47,6 +49,7 @@ export async function issueTokenResponse(
       authorizationCodeId: grant.authorizationCodeId ?? null,
       authTime: grant.authTime ?? null,
       nonce: grant.nonce ?? null,
+      organizationId: grant.organizationId ?? null,
     });
   }
   const access = await issueAccessToken(ctx, {
@@ -58,6 +61,7 @@ export async function issueTokenResponse(
     authorizationCodeId: grant.authorizationCodeId ?? null,
     refreshFamilyId: family?.id ?? null,
     authTime: grant.authTime ?? null,
+    organizationId: grant.organizationId ?? family?.organizationId ?? null,
   });
   const response: TokenResponse = {
     access_token: access.token,

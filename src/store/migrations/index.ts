@@ -6,6 +6,7 @@ import * as m004 from './004-admin-cli.js';
 import * as m005 from './005-api-keys.js';
 import * as m006 from './006-rbac-organizations.js';
 import * as m007 from './007-account-tokens.js';
+import * as m008 from './008-organization-sessions.js';
 
 /** Every migration, in order. Names sort; they are never renamed once released. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -16,4 +17,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '005-api-keys': m005,
   '006-rbac-organizations': m006,
   '007-account-tokens': m007,
+  '008-organization-sessions': m008,
 };

@@ -12,6 +12,60 @@ const toOrganization = (row: Selectable<OrganizationsTable>): Organization => ({
 
 export function organizationRepository(db: Kysely<Database>): OrganizationRepository {
   return {
+    async insertInvitation(invitation) {
+      await db
+        .insertInto('organization_invitations')
+        .values({
+          digest: invitation.digest,
+          organization_id: invitation.organizationId,
+          email: invitation.email,
+          role: invitation.role,
+          invited_by: invitation.invitedBy,
+          expires_at: invitation.expiresAt,
+          accepted_at: null,
+          created_at: invitation.createdAt,
+        })
+        .execute();
+    },
+    async acceptInvitation(digest, email, now) {
+      const row = await db
+        .updateTable('organization_invitations')
+        .set({ accepted_at: now })
+        .where('digest', '=', digest)
+        .where('email', '=', email)
+        .where('accepted_at', 'is', null)
+        .where('expires_at', '>', now)
+        .returningAll()
+        .executeTakeFirst();
+      return (
+        row && {
+          digest: row.digest,
+          organizationId: row.organization_id,
+          email: row.email,
+          role: row.role,
+          invitedBy: row.invited_by,
+          expiresAt: Number(row.expires_at),
+          acceptedAt: now,
+          createdAt: Number(row.created_at),
+        }
+      );
+    },
+    async members(orgId, limit) {
+      const rows = await db
+        .selectFrom('organization_members')
+        .innerJoin('users', 'users.id', 'organization_members.user_id')
+        .select([
+          'users.id as userId',
+          'users.email as email',
+          'users.name as name',
+          'organization_members.created_at as joinedAt',
+        ])
+        .where('organization_members.organization_id', '=', orgId)
+        .orderBy('organization_members.created_at')
+        .limit(limit)
+        .execute();
+      return rows.map((r) => ({ ...r, joinedAt: Number(r.joinedAt) }));
+    },
     async insert(org) {
       await db
         .insertInto('organizations')

@@ -15,6 +15,7 @@ const toFamily = (row: Selectable<RefreshTokenFamiliesTable>): RefreshTokenFamil
   authorizationCodeId: row.authorization_code_id,
   authTime: row.auth_time,
   nonce: row.nonce,
+  organizationId: row.organization_id ?? null,
   revokedAt: row.revoked_at,
   createdAt: row.created_at,
 });
@@ -42,6 +43,7 @@ export function refreshTokenRepository(db: Kysely<Database>): RefreshTokenReposi
           authorization_code_id: family.authorizationCodeId,
           auth_time: family.authTime,
           nonce: family.nonce,
+          organization_id: family.organizationId,
           revoked_at: family.revokedAt,
           created_at: family.createdAt,
         })
