@@ -2,6 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { adminToken, bearer, userManagerToken } from './helpers.js';
+import { createOrganization } from '../../src/core/rbac/manage-organizations.js';
 
 describe('/api/v1/api-keys: who may manage which keys', () => {
   let server: TestServer;
@@ -26,15 +27,32 @@ describe('/api/v1/api-keys: who may manage which keys', () => {
   test("a user manages their own keys; another user's keys do not exist for them", async () => {
     const ada = await userManagerToken(server);
     const bob = await userManagerToken(server);
-    const created = await request('POST', '/api/v1/api-keys', ada.token, {
+    const ctx = server.portcullis.ctx;
+    const org = await createOrganization(ctx, { name: `Ada's team ${Date.now()}` });
+    const body = {
       name: 'CI',
       scopes: ['posts:read'],
       environment: 'test',
       metadata: { ci: 'github' },
-      organization_id: 'org_1',
+      organization_id: org.slug,
+    };
+    const notMember = await request('POST', '/api/v1/api-keys', ada.token, body);
+    assert.equal(
+      notMember.statusCode,
+      400,
+      'a key of a user belongs to one of their organizations',
+    );
+    const unknown = await request('POST', '/api/v1/api-keys', ada.token, {
+      ...body,
+      organization_id: 'no-such-org',
     });
+    assert.equal(unknown.statusCode, 400);
+    assert.match(unknown.json().message, /does not exist/);
+    await ctx.repos.organizations.addMember(org.id, ada.userId, ctx.clock.now());
+    const created = await request('POST', '/api/v1/api-keys', ada.token, body);
     assert.equal(created.statusCode, 201, created.body);
     const key = created.json();
+    assert.equal(key.organization_id, org.id, 'stored by id, named by slug');
     assert.equal(key.user_id, ada.userId);
     assert.equal(key.environment, 'test');
     assert.equal(key.status, 'active');

@@ -35,13 +35,14 @@ for (const dialect of await testDialects()) {
     };
 
     test('create prints the key once; it authenticates; list and show never print it', async () => {
+      const org = site.json(['orgs:create', '--name=Org One', '--slug=org-1', '--json']);
       const human = site.run([
         'api-keys:create',
         '--name=Mobile App Production',
         '--scopes=posts:read,posts:write',
         '--tier=pro',
         '--expires-in-days=365',
-        '--organization=org_1',
+        '--organization=org-1',
         '--metadata={"team":"ios"}',
       ]);
       assert.equal(human.code, 0, human.stderr);
@@ -56,7 +57,7 @@ for (const dialect of await testDialects()) {
       const row = listed.find((k) => k.name === 'Mobile App Production')!;
       assert.deepEqual(
         [row.scopes, row.tier, row.organization_id, row.metadata, row.environment, row.status],
-        [['posts:read', 'posts:write'], 'pro', 'org_1', { team: 'ios' }, 'live', 'active'],
+        [['posts:read', 'posts:write'], 'pro', org.id, { team: 'ios' }, 'live', 'active'],
       );
       const expires = Date.parse(row.expires_at as string) - Date.now();
       assert.ok(Math.abs(expires - 365 * 86_400_000) < 60_000);

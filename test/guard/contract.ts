@@ -228,12 +228,13 @@ export function guardContract(framework: string, startApp: StartAdapterApp): voi
     });
 
     test("organizations: a credential acting for another org's resource gets 403", async () => {
-      const member = await site.userToken('posts:read', { org: 'org_a' });
-      assert.equal((await call('/orgs/org_a/data', bearer(member))).status, 200);
-      await refused(await call('/orgs/org_b/data', bearer(member)), 403, 'wrong_organization');
-      const key = await site.apiKey(['posts:read'], 'org_b');
-      assert.equal((await call('/orgs/org_b/data', bearer(key))).status, 200);
-      await refused(await call('/orgs/org_a/data', bearer(key)), 403, 'wrong_organization');
+      const [orgA, orgB] = [await site.organization(), await site.organization()];
+      const member = await site.userToken('posts:read', { org: orgA });
+      assert.equal((await call(`/orgs/${orgA}/data`, bearer(member))).status, 200);
+      await refused(await call(`/orgs/${orgB}/data`, bearer(member)), 403, 'wrong_organization');
+      const key = await site.apiKey(['posts:read'], orgB);
+      assert.equal((await call(`/orgs/${orgB}/data`, bearer(key))).status, 200);
+      await refused(await call(`/orgs/${orgA}/data`, bearer(key)), 403, 'wrong_organization');
     });
 
     test('prefix protection covers the prefix and below, also percent-encoded, not look-alikes', async () => {

@@ -5,6 +5,7 @@ import { basic, postForm } from '../helpers/oauth-inject.js';
 import { createApiKey } from '../../src/core/apikeys/create-api-key.js';
 import type { UserClaims } from '../../src/core/users/user.js';
 import { newId } from '../../src/core/ids.js';
+import { createOrganization } from '../../src/core/rbac/manage-organizations.js';
 import type { GuardOptions } from '../../src/guard/index.js';
 
 /**
@@ -31,6 +32,8 @@ export interface GuardSite {
   hs256WithPublicKey(claims: Record<string, unknown>): Promise<string>;
   /** Standard claims of a valid token (override any). */
   claims(overrides?: Record<string, unknown>): Record<string, unknown>;
+  /** An organization's id (a new one each call). */
+  organization(): Promise<string>;
   apiKey(scopes: string[], org?: string): Promise<string>;
   /** RFC 7009 revocation by the client the token was issued to. */
   revoke(token: string, client?: 'service' | 'password'): Promise<void>;
@@ -123,6 +126,12 @@ export async function startGuardSite(): Promise<GuardSite> {
       return new CompactSign(new TextEncoder().encode(JSON.stringify(body)))
         .setProtectedHeader({ alg: 'HS256', kid, typ: 'at+jwt' })
         .sign(secret);
+    },
+    async organization() {
+      const org = await createOrganization(server.portcullis.ctx, {
+        name: `Org ${newId().toLowerCase()}`,
+      });
+      return org.id;
     },
     async apiKey(scopes, org) {
       const { key } = await createApiKey(server.portcullis.ctx, {

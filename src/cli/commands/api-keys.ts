@@ -78,7 +78,10 @@ export function registerApiKeys(program: Command): void {
         .default('live'),
     )
     .option('--expires-in-days <n>', 'expire after this many days (default: never)')
-    .option('--organization <id>', 'organization (workspace) the key belongs to')
+    .option(
+      '--organization <id|slug>',
+      'organization (workspace) the key belongs to: it must exist',
+    )
     .option('--user <id>', 'user the key belongs to')
     .option('--metadata <json>', 'a JSON object kept with the key')
     .option('--json', 'print the key and its settings as JSON')

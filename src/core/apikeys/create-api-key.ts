@@ -1,5 +1,6 @@
 import type { CoreContext } from '../context.js';
-import { newId } from '../ids.js';
+import { isId, newId } from '../ids.js';
+import { InvalidInputError } from '../entity-errors.js';
 import { digest } from '../secrets.js';
 import type { ApiKey, ApiKeyEnvironment } from './api-key.js';
 import { displayPrefix, generateApiKey, parseApiKey } from './key-format.js';
@@ -74,8 +75,28 @@ export function mintApiKey(
 }
 
 /**
+ * The organization a key belongs to, named by id or slug: it must exist, and a key that belongs
+ * to a user too may only name an organization the user is a member of.
+ */
+async function keyOrganization(
+  ctx: CoreContext,
+  organization: string | null | undefined,
+  userId: string | null | undefined,
+): Promise<string | null> {
+  if (!organization) return null;
+  const org = isId(organization)
+    ? await ctx.repos.organizations.findById(organization)
+    : await ctx.repos.organizations.findBySlug(organization);
+  if (!org) throw new InvalidInputError(`organization ${organization} does not exist`);
+  if (userId && !(await ctx.repos.organizations.isMember(org.id, userId)))
+    throw new InvalidInputError(`the key's user is not a member of ${org.slug}`);
+  return org.id;
+}
+
+/**
  * Creates an API key (`sk_live_…` / `sk_test_…`).
- * @throws InvalidInputError for a bad name, scope, tier, environment, expiry or metadata.
+ * @throws InvalidInputError for a bad name, scope, tier, environment, expiry, metadata or
+ *   organization (unknown, or one the key's user is not a member of).
  */
 export async function createApiKey(
   ctx: CoreContext,
@@ -89,7 +110,7 @@ export async function createApiKey(
     environment,
     scopes: checkScopes(options.scopes),
     tier: checkTier(ctx, options.tier ?? ctx.config.apiKeys.defaultTier),
-    organizationId: options.organizationId ?? null,
+    organizationId: await keyOrganization(ctx, options.organizationId, options.userId),
     userId: options.userId ?? null,
     metadata: checkMetadata(options.metadata ?? {}),
     expiresAt: checkExpiry(ctx, options.expiresAt ?? null),

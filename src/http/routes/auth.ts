@@ -18,7 +18,8 @@ const password = { type: 'string', minLength: 1, maxLength: 1024 } as const;
 const token = { type: 'string', minLength: 1, maxLength: 256 } as const;
 const BODY_LIMIT = 16 * 1024;
 
-const tokenPairSchema = {
+/** Seed 004's token pair, as login, refresh and switch-org answer it. */
+export const tokenPairSchema = {
   type: 'object',
   properties: {
     access_token: { type: 'string' },

@@ -11,6 +11,7 @@ import type { Organization } from '../../core/rbac/organization.js';
 import { bearerToken } from '../bearer.js';
 import { NO_STORE } from './schemas.js';
 import { problemSchema } from './api-key-schemas.js';
+import { tokenPairSchema } from './auth.js';
 
 const orgSchema = {
   type: 'object',
@@ -33,15 +34,6 @@ const idParams = {
   required: ['id'],
 } as const;
 const errors = { '4xx': problemSchema };
-const tokenPairSchema = {
-  type: 'object',
-  properties: {
-    access_token: { type: 'string' },
-    refresh_token: { type: 'string' },
-    token_type: { type: 'string' },
-    expires_in: { type: 'integer' },
-  },
-} as const;
 
 /**
  * Organizations for signed-in users (`/api/v1/organizations`): create one (its creator holds
