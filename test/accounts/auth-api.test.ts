@@ -1,4 +1,4 @@
-import { after, before, describe, test } from 'node:test';
+import { after, before, describe, mock, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -257,3 +257,36 @@ for (const dialect of await testDialects()) {
     });
   });
 }
+
+describe('auth API: a lockout ends with its window', () => {
+  let server: TestServer;
+  before(async () => {
+    server = await startTestServer({ config: { loginThrottle: { windowMinutes: 15 } } });
+  });
+  after(() => {
+    mock.timers.reset();
+    return server.close();
+  });
+
+  test('locked after five failures; fifteen minutes later the right password signs in', async () => {
+    const user = await server.createUser(`locked-${Date.now()}@example.com`, PASSWORD);
+    const login = (password: string) =>
+      server.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        payload: { email: user.email, password },
+      });
+    // The limiter reads the wall clock: move the clock itself, not a test-only one.
+    mock.timers.enable({ apis: ['Date'], now: Date.now() });
+    for (let i = 0; i < 5; i++)
+      assert.equal((await login(`wrong guess ${i} here`)).statusCode, 400);
+    const locked = await login(PASSWORD);
+    assert.equal(locked.statusCode, 429);
+    const retryAfter = Number(locked.headers['retry-after']);
+    assert.ok(retryAfter > 0 && retryAfter <= 15 * 60, `Retry-After ${retryAfter}`);
+    mock.timers.tick(14 * 60_000);
+    assert.equal((await login(PASSWORD)).statusCode, 429, 'still inside the window');
+    mock.timers.tick(60_000 + 1000);
+    assert.equal((await login(PASSWORD)).statusCode, 200, 'the window has ended');
+  });
+});

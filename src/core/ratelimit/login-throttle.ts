@@ -95,7 +95,9 @@ export function createLoginThrottle(limiters: LoginLimiters): LoginThrottle {
     const all = counters(attempt);
     for (const counter of all) {
       const state = await counter.limiter.get(counter.key);
-      if (state && state.consumedPoints >= counter.limiter.points) {
+      // A window that has ended no longer blocks, even before the store has dropped its count
+      // (the memory store deletes on a timer; a clock that moved on must not wait for it).
+      if (state && state.consumedPoints >= counter.limiter.points && state.msBeforeNext > 0) {
         return { wait: Math.max(state.msBeforeNext, 1), ofAccount: counter.ofAccount };
       }
     }
