@@ -19,6 +19,7 @@ import {
 } from '../core/tokens/revocation-list.js';
 import { presentedCredential, type CredentialHeaders } from './credentials.js';
 import { digest } from '../core/secrets.js';
+import { rateLimitHeaders } from '../core/ratelimit/api-key-limits.js';
 import { GuardError } from './errors.js';
 import { makePrincipal, principalFromClaims, type Principal } from './principal.js';
 import { introspector, type IntrospectionOptions } from './introspection.js';
@@ -176,11 +177,7 @@ export function createGuard(options: GuardOptions): Guard {
     if (!verification.valid) throw new GuardError(verification.code, verification.message);
     const { apiKey } = verification;
     const decision = await ctx.apiKeyLimiter.consume(apiKey, now);
-    if (decision.limit !== null) {
-      headers['x-ratelimit-limit'] = String(decision.limit);
-      headers['x-ratelimit-remaining'] = String(decision.remaining);
-      headers['x-ratelimit-reset'] = String(Math.ceil(decision.resetAt / 1000));
-    }
+    Object.assign(headers, rateLimitHeaders(decision));
     if (!decision.allowed) {
       throw new GuardError(
         'rate_limit_exceeded',

@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { CoreContext } from '../core/context.js';
 import { OAuthError } from '../core/oauth/errors.js';
+import { isFirstPartyClient } from '../core/clients/client.js';
 import { can } from '../core/rbac/authorization.js';
 import { parseScope, scopeAllows } from '../core/scopes/match.js';
 import { verifyAccessToken } from '../core/tokens/verify-access-token.js';
@@ -32,7 +33,7 @@ export async function requireAdministration(
     return { userId: null };
   }
   const client = await ctx.repos.clients.findById(active.record.clientId);
-  const firstParty = client && (client.kind === 'password' || client.skipConsent);
+  const firstParty = client !== undefined && isFirstPartyClient(client);
   if (!firstParty || active.record.kind === 'personal') throw refused;
   if (!(await can(ctx, userId, permission))) throw refused;
   return { userId };

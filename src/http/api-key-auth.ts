@@ -13,7 +13,7 @@ import {
   verifyApiKeyFromCache,
   type ApiKeyVerification,
 } from '../core/apikeys/verify-api-key.js';
-import type { RateLimitDecision } from '../core/ratelimit/api-key-limits.js';
+import { rateLimitHeaders, type RateLimitDecision } from '../core/ratelimit/api-key-limits.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -38,14 +38,6 @@ export function presentedApiKey(
     },
     acceptHeader,
   )?.value;
-}
-
-function setRateLimitHeaders(reply: FastifyReply, decision: RateLimitDecision): void {
-  if (decision.limit === null) return;
-  reply
-    .header('x-ratelimit-limit', decision.limit)
-    .header('x-ratelimit-remaining', decision.remaining)
-    .header('x-ratelimit-reset', Math.ceil(decision.resetAt / 1000));
 }
 
 export interface RequireApiKeyOptions {
@@ -90,7 +82,7 @@ export function requireApiKey(
     decision: RateLimitDecision,
     now: number,
   ) => {
-    setRateLimitHeaders(reply, decision);
+    reply.headers(rateLimitHeaders(decision));
     if (!decision.allowed) {
       reply
         .code(429)

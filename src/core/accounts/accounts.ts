@@ -3,6 +3,7 @@ import { ConflictError, InvalidInputError } from '../entity-errors.js';
 import { digest, newSecret } from '../secrets.js';
 import { createUser } from '../users/create-user.js';
 import { hashPassword } from '../users/password.js';
+import { revokeUserTokens } from '../tokens/refresh-tokens.js';
 import { normalizeEmail, type User } from '../users/user.js';
 import type { AccountTokenPurpose } from './account-token.js';
 import { checkPasswordPolicy } from './password-policy.js';
@@ -144,7 +145,6 @@ export async function resetPassword(
   if (!user || user.disabledAt !== null) return false;
   await ctx.repos.users.updatePasswordHash(user.id, await hashPassword(password), now);
   await ctx.repos.users.markEmailVerified(user.id, now);
-  await ctx.repos.refreshTokens.revokeFamiliesByUser(user.id, now);
-  await ctx.repos.accessTokens.revokeByUser(user.id, now);
+  await revokeUserTokens(ctx, user.id);
   return true;
 }

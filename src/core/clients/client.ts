@@ -62,3 +62,11 @@ export interface ClientRepository {
   ): Promise<Client | undefined>;
   delete(id: string): Promise<boolean>;
 }
+
+/**
+ * A first-party app: one that collects the user's password itself (a password client) or that
+ * the operator marked as its own (no consent screen). Only a sign-in there may act with the
+ * user's full account: personal access tokens, administration.
+ */
+export const isFirstPartyClient = (client: Pick<Client, 'kind' | 'skipConsent'>): boolean =>
+  client.kind === 'password' || client.skipConsent;

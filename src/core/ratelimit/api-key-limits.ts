@@ -18,6 +18,16 @@ export interface RateLimitDecision {
   retryAfterSeconds: number;
 }
 
+/** The `X-RateLimit-*` headers of a decision; none for an unlimited tier. */
+export function rateLimitHeaders(decision: RateLimitDecision): Record<string, string> {
+  if (decision.limit === null) return {};
+  return {
+    'x-ratelimit-limit': String(decision.limit),
+    'x-ratelimit-remaining': String(decision.remaining),
+    'x-ratelimit-reset': String(Math.ceil(decision.resetAt / 1000)),
+  };
+}
+
 export interface ApiKeyRateLimiter {
   consume(
     apiKey: Pick<ApiKey, 'id' | 'tier' | 'environment'>,

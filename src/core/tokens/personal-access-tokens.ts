@@ -1,5 +1,5 @@
 import type { CoreContext } from '../context.js';
-import type { Client } from '../clients/client.js';
+import { isFirstPartyClient, type Client } from '../clients/client.js';
 import { createClient } from '../clients/create-client.js';
 import { OAuthError, invalidRequest } from '../oauth/errors.js';
 import { resolveRequestedScopes } from '../scopes/resolve-scopes.js';
@@ -42,7 +42,7 @@ export async function personalAccessTokenOwner(
   if (!active?.record.userId)
     throw new OAuthError('invalid_token', 'a user access token is required');
   const client = await ctx.repos.clients.findById(active.record.clientId);
-  const firstParty = client && (client.kind === 'password' || client.skipConsent);
+  const firstParty = client !== undefined && isFirstPartyClient(client);
   if (active.record.kind === 'personal' || !firstParty) {
     throw new OAuthError(
       'insufficient_scope',

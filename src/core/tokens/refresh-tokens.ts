@@ -38,6 +38,13 @@ export async function issueRefreshToken(
 }
 
 /** Revokes a family and every access token minted from it. */
+/** Ends every session of a user: their refresh families and access tokens; how many tokens. */
+export async function revokeUserTokens(ctx: CoreContext, userId: string): Promise<number> {
+  const now = ctx.clock.now();
+  await ctx.repos.refreshTokens.revokeFamiliesByUser(userId, now);
+  return ctx.repos.accessTokens.revokeByUser(userId, now);
+}
+
 export async function revokeRefreshFamily(ctx: CoreContext, familyId: string): Promise<void> {
   const now = ctx.clock.now();
   await ctx.repos.refreshTokens.revokeFamily(familyId, now);

@@ -1,4 +1,5 @@
 import type { CoreContext } from '../context.js';
+import { revokeUserTokens } from '../tokens/refresh-tokens.js';
 import { findUser } from '../rbac/manage-grants.js';
 import type { User } from './user.js';
 import { effectiveGrants } from '../rbac/authorization.js';
@@ -17,8 +18,7 @@ export async function disableUser(
   const now = ctx.clock.now();
   const alreadyDisabled = user.disabledAt !== null;
   if (!alreadyDisabled) await ctx.repos.users.setDisabled(user.id, now, now);
-  await ctx.repos.refreshTokens.revokeFamiliesByUser(user.id, now);
-  const accessTokens = await ctx.repos.accessTokens.revokeByUser(user.id, now);
+  const accessTokens = await revokeUserTokens(ctx, user.id);
   return {
     user: { ...user, disabledAt: user.disabledAt ?? now, updatedAt: now },
     alreadyDisabled,
