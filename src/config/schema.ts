@@ -12,12 +12,16 @@ export const DEFAULT_SCOPES: Record<string, string> = {
   profile: 'Read your name',
   email: 'Read your email address',
   offline_access: 'Stay signed in (refresh tokens)',
-  'users:read': 'Read users',
-  'users:write': 'Create and update users',
+  roles: 'Share your roles and permissions with the app',
+  'organizations:read': 'See your organizations and their members',
+  'organizations:write': 'Create and join organizations for you',
   'api-keys:read': 'See your API keys and their usage',
   'api-keys:write': 'Create, change, rotate and revoke your API keys',
-  'roles:read': 'See roles, permissions and who holds them',
-  'roles:write': 'Create and change roles and give them to users',
+  'users:read': 'Read users (administrative)',
+  'users:write': 'Create and update users (administrative)',
+  'roles:read': 'See roles, permissions and who holds them (administrative)',
+  'roles:write': 'Create and change roles and give them to users (administrative)',
+  'api-keys:admin': "Manage every user's API keys and give any tier (administrative)",
 };
 
 const tierLimit = z
@@ -134,6 +138,11 @@ export const configSchema = z
           .regex(/^[a-z]{2,8}$/, 'the prefix is 2 to 8 lower-case letters')
           .default('sk'),
         defaultTier: tierName.default('free'),
+        /**
+         * The highest tier (in the order `tiers` lists them) a user may give their own keys;
+         * higher ones need `api-keys:admin`. Default: the default tier.
+         */
+        maxSelfServiceTier: tierName.optional(),
         tiers: z.record(tierName, tierLimit).default(DEFAULT_TIERS),
         testTiers: z.record(tierName, tierLimit).default(DEFAULT_TEST_TIERS),
         rotationGraceHours: z.number().int().min(0).max(720).default(24),
@@ -153,6 +162,9 @@ export const configSchema = z
       .strict()
       .refine((v) => v.defaultTier in v.tiers && v.defaultTier in v.testTiers, {
         message: 'defaultTier must be one of the tiers (and of testTiers)',
+      })
+      .refine((v) => v.maxSelfServiceTier === undefined || v.maxSelfServiceTier in v.tiers, {
+        message: 'maxSelfServiceTier must be one of the tiers',
       })
       .refine(
         (v) => Object.keys(v.tiers).every((tier) => tier in v.testTiers),

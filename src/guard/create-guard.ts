@@ -186,7 +186,7 @@ export function createGuard(options: GuardOptions): Guard {
       );
     }
     ctx.apiKeyUsage.record(apiKey.id, now);
-    const keyPrincipal = apiKeyPrincipal(apiKey);
+    const keyPrincipal = apiKeyPrincipal(apiKey, verification.scopes);
     return makePrincipal({
       kind: 'api_key',
       sub: keyPrincipal.sub,

@@ -79,6 +79,7 @@ export function requireApiKey(
     reply: FastifyReply,
     done: HookHandlerDoneFunction,
     apiKey: ApiKey,
+    scopes: readonly string[],
     decision: RateLimitDecision,
     now: number,
   ) => {
@@ -95,7 +96,7 @@ export function requireApiKey(
       return;
     }
     ctx.apiKeyUsage.record(apiKey.id, now);
-    const principal = apiKeyPrincipal(apiKey);
+    const principal = apiKeyPrincipal(apiKey, scopes);
     for (const scope of required) {
       if (!principal.tokenCan(scope)) {
         reply
@@ -127,10 +128,10 @@ export function requireApiKey(
       refuseKey(reply, verification.code, verification.message);
       return;
     }
-    const { apiKey } = verification;
+    const { apiKey, scopes } = verification;
     ctx.apiKeyLimiter
       .consume(apiKey, now)
-      .then((decision) => decide(request, reply, done, apiKey, decision, now))
+      .then((decision) => decide(request, reply, done, apiKey, scopes, decision, now))
       .catch(done);
   };
 

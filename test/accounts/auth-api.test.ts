@@ -136,7 +136,7 @@ for (const dialect of await testDialects()) {
       assert.equal(response.json().token_type, 'Bearer');
     });
 
-    test('me: roles, permissions and organizations, scoped to the token’s organization', async () => {
+    test('me: roles and permissions of the token’s organization only; a plain sign-in has none there', async () => {
       const email = await registered();
       const user = (await server.portcullis.ctx.repos.users.findByEmail(email))!;
       const ctx = server.portcullis.ctx;
@@ -146,11 +146,28 @@ for (const dialect of await testDialects()) {
       await createRole(ctx, { name: role, permissions: ['projects:*'] });
       await assignRole(ctx, user.id, role, org.id);
       const pair = (await login(email)).json();
-      const body = (
+      const plain = (
         await server.app.inject({
           method: 'GET',
           url: '/api/v1/auth/me',
           headers: bearer(pair.access_token),
+        })
+      ).json();
+      assert.equal(plain.org, null, 'a sign-in acts for no organization until it switches');
+      assert.deepEqual(plain.roles, []);
+      assert.deepEqual(plain.permissions, []);
+      const switched = await server.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/switch-org',
+        headers: bearer(pair.access_token),
+        payload: { organization_id: org.id },
+      });
+      assert.equal(switched.statusCode, 200, switched.body);
+      const body = (
+        await server.app.inject({
+          method: 'GET',
+          url: '/api/v1/auth/me',
+          headers: bearer(switched.json().access_token),
         })
       ).json();
       assert.equal(body.org, org.id);

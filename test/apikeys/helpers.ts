@@ -65,9 +65,12 @@ export async function userManagerToken(
 /** A client-credentials token: an administrator of every key. */
 export async function adminToken(
   server: TestServer,
-  scope = 'api-keys:read api-keys:write',
+  scope = 'api-keys:read api-keys:write api-keys:admin',
 ): Promise<string> {
-  const client = await server.createClient({ kind: 'client_credentials' });
+  const client = await server.createClient({
+    kind: 'client_credentials',
+    scopes: ['api-keys:read', 'api-keys:write', 'api-keys:admin'],
+  });
   return (
     await issueTokens(
       server,

@@ -60,7 +60,14 @@ export async function startGuardSite(): Promise<GuardSite> {
   const userClaims = new Map<string, UserClaims>();
   // Issue 14 fills roles and permissions from the database; here the test decides them.
   server.portcullis.ctx.userClaims = {
-    claimsFor: async (id) => userClaims.get(id) ?? { roles: [], permissions: [], org: null },
+    claimsFor: async (id) =>
+      userClaims.get(id) ?? {
+        roles: [],
+        permissions: [],
+        org: null,
+        orgRoles: [],
+        orgPermissions: [],
+      },
   };
   const service = await server.createClient({
     kind: 'client_credentials',
@@ -92,7 +99,14 @@ export async function startGuardSite(): Promise<GuardSite> {
   };
   const userTokens = async (scope: string, granted: Partial<UserClaims>) => {
     const user = await server.createUser();
-    userClaims.set(user.id, { roles: [], permissions: [], org: null, ...granted });
+    userClaims.set(user.id, {
+      roles: [],
+      permissions: [],
+      org: null,
+      orgRoles: [],
+      orgPermissions: [],
+      ...granted,
+    });
     return tokens(passwordAuth, {
       grant_type: 'password',
       username: user.email,

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { createOrganization, findOrganization } from '../../core/rbac/manage-organizations.js';
+import { endMembership } from '../../core/rbac/organization-membership.js';
 import { findUser } from '../../core/rbac/manage-grants.js';
 import type { Organization } from '../../core/rbac/organization.js';
 import { positiveInteger, withPortcullis } from '../open.js';
@@ -58,7 +59,9 @@ export function registerOrganizations(program: Command): void {
 
   program
     .command('orgs:add-member')
-    .description('Make a user a member of an organization (or remove them with --remove)')
+    .description(
+      'Make a user a member of an organization (or remove them with --remove: their roles, sessions and API keys there end too)',
+    )
     .requiredOption('--org <id|slug>', 'the organization')
     .requiredOption('--user <id|email>', 'the user')
     .option('--remove', 'remove the member instead')
@@ -76,7 +79,7 @@ export function registerOrganizations(program: Command): void {
           const org = await findOrganization(p.ctx, options.org);
           const user = await findUser(p.ctx, options.user);
           const changed = options.remove
-            ? await p.ctx.repos.organizations.removeMember(org.id, user.id)
+            ? await endMembership(p.ctx, org, user.id)
             : await p.ctx.repos.organizations.addMember(org.id, user.id, p.ctx.clock.now());
           return { org, user, changed };
         });

@@ -4,6 +4,7 @@ import { digest, newSecret } from '../secrets.js';
 import { createUser } from '../users/create-user.js';
 import { hashPassword } from '../users/password.js';
 import { revokeUserTokens } from '../tokens/refresh-tokens.js';
+import { revokeUserApiKeys } from '../apikeys/manage-api-key.js';
 import { normalizeEmail, type User } from '../users/user.js';
 import type { AccountTokenPurpose } from './account-token.js';
 import { checkPasswordPolicy } from './password-policy.js';
@@ -127,7 +128,7 @@ export async function forgotPassword(ctx: CoreContext, email: string): Promise<v
 
 /**
  * Sets a new password with a mailed reset token, confirms the email (the mail reached them) and
- * signs the user out everywhere: every refresh family and access token is revoked.
+ * signs the user out everywhere: every refresh family, access token and API key is revoked.
  * @returns false for an unknown, used or expired token.
  * @throws InvalidInputError for a password the policy refuses (the token is not spent then).
  */
@@ -146,5 +147,8 @@ export async function resetPassword(
   await ctx.repos.users.updatePasswordHash(user.id, await hashPassword(password), now);
   await ctx.repos.users.markEmailVerified(user.id, now);
   await revokeUserTokens(ctx, user.id);
+  // Whoever held the account before the reset (a thief, or someone who registered the address
+  // first) must not keep a key to it: the owner makes new ones.
+  await revokeUserApiKeys(ctx, user.id);
   return true;
 }

@@ -9,6 +9,8 @@ import { effectiveGrants } from '../rbac/authorization.js';
 import type { Organization } from '../rbac/organization.js';
 import type { User } from '../users/user.js';
 import { ensureAuthApiClient } from './auth-api-client.js';
+import type { Caller } from '../authority/caller.js';
+import { callerMay, requirePermission, requireSession, requireUser } from '../authority/power.js';
 
 /** Seed 004's token pair: what login and refresh answer. */
 export interface TokenPair {
@@ -70,77 +72,73 @@ export async function refresh(ctx: CoreContext, refreshToken: string): Promise<T
   );
 }
 
-/** An access token of the auth API (or any first-party sign-in) and its user, or 401. */
-export async function sessionOf(
-  ctx: CoreContext,
-  accessToken: string | undefined,
-): Promise<{ user: User; jti: string; familyId: string | null; org: string | null }> {
-  const active = accessToken ? await verifyAccessToken(ctx, accessToken) : undefined;
-  if (!active?.record.userId) {
-    throw new OAuthError('invalid_token', 'a valid access token is required', {
-      missingCredentials: !accessToken,
-    });
-  }
-  const user = await ctx.repos.users.findById(active.record.userId);
-  if (!user) throw new OAuthError('invalid_token', 'a valid access token is required');
-  return {
-    user,
-    jti: active.record.jti,
-    familyId: active.record.refreshFamilyId,
-    org: typeof active.claims.org === 'string' ? active.claims.org : null,
-  };
+/**
+ * Signs the caller out: the presented access token and its refresh family end. Only a sign-in
+ * signs out; other tokens are revoked at `/oauth/revoke`.
+ * @throws OAuthError insufficient_scope (403) for any other caller.
+ */
+export async function logout(ctx: CoreContext, caller: Caller): Promise<void> {
+  requireSession(caller, 'signing out');
+  if (caller.jti) await ctx.repos.accessTokens.revoke(caller.jti, ctx.clock.now());
+  if (caller.refreshFamilyId) await revokeRefreshFamily(ctx, caller.refreshFamilyId);
 }
 
-/** Revokes the presented access token and its refresh family: the refresh token dies too. */
-export async function logout(ctx: CoreContext, accessToken: string | undefined): Promise<void> {
-  const session = await sessionOf(ctx, accessToken);
-  await ctx.repos.accessTokens.revoke(session.jti, ctx.clock.now());
-  if (session.familyId) await revokeRefreshFamily(ctx, session.familyId);
-}
-
-/** `GET /api/v1/auth/me`: the user with roles, permissions (in the token's org) and orgs. */
-export async function me(
-  ctx: CoreContext,
-  accessToken: string | undefined,
-): Promise<{
+/** What `GET /api/v1/auth/me` answers. */
+export interface Me {
   user: User;
+  /** Null unless the caller may see the address (a sign-in, or the `email` scope). */
+  email: string | null;
   org: string | null;
   roles: string[];
   permissions: string[];
   organizations: Organization[];
-}> {
-  const session = await sessionOf(ctx, accessToken);
-  const grants = effectiveGrants(await ctx.repos.rbac.grantsOf(session.user.id), session.org);
-  const organizations = await ctx.repos.organizations.membershipsOf(session.user.id);
-  return { user: session.user, org: session.org, ...grants, organizations };
 }
 
 /**
- * Switches the session to another organization the user is a member of: the presented access
- * token and its refresh family end, and a new pair acts for that organization (`org` claim, the
- * grants in force there); its refreshes keep the organization.
- * @throws OAuthError invalid_token (401); access_denied (403) for an organization the user is
- *   not a member of.
+ * The caller's user with the roles and permissions in force for the caller (the session's
+ * organization context). Like userinfo: a third-party or personal token needs `profile`, and
+ * the email address needs `email`.
+ * @throws OAuthError insufficient_scope (403) without a user or the `profile` permission.
+ */
+export async function me(ctx: CoreContext, caller: Caller): Promise<Me> {
+  requireUser(caller);
+  await requirePermission(ctx, caller, 'profile');
+  const user = await ctx.repos.users.findById(caller.userId);
+  if (!user) throw new OAuthError('invalid_token', 'a valid access token is required');
+  const grants = effectiveGrants(await ctx.repos.rbac.grantsOf(user.id), caller.org);
+  const organizations = await ctx.repos.organizations.membershipsOf(user.id);
+  const email = (await callerMay(ctx, caller, 'email')) ? user.email : null;
+  return { user, email, org: caller.org, ...grants, organizations };
+}
+
+/**
+ * Switches a sign-in to another organization the user is a member of: the presented access
+ * token and its refresh family end, and a new pair acts for that organization (`org`,
+ * `org_roles`, `org_permissions`); its refreshes keep it. Only a sign-in switches: no other
+ * token is ever exchanged for a session.
+ * @throws OAuthError insufficient_scope (403) for anything but a sign-in; access_denied (403)
+ *   for an organization the user is not a member of.
  */
 export async function switchOrganization(
   ctx: CoreContext,
-  accessToken: string | undefined,
+  caller: Caller,
   organizationId: string,
 ): Promise<TokenPair> {
-  const session = await sessionOf(ctx, accessToken);
+  requireSession(caller, 'switching the organization');
+  const user = await ctx.repos.users.findById(caller.userId);
   const org = await ctx.repos.organizations.findById(organizationId);
-  if (!org || !(await ctx.repos.organizations.isMember(org.id, session.user.id)))
+  if (!user || !org || !(await ctx.repos.organizations.isMember(org.id, user.id)))
     throw new OAuthError('access_denied', 'you are not a member of that organization');
   const client = await ensureAuthApiClient(ctx);
   const response = await issueTokenResponse(ctx, {
     grantType: 'refresh_token',
     client,
-    user: session.user,
+    user,
     scopes: [],
     organizationId: org.id,
     authTime: ctx.clock.now(),
   });
-  await ctx.repos.accessTokens.revoke(session.jti, ctx.clock.now());
-  if (session.familyId) await revokeRefreshFamily(ctx, session.familyId);
+  if (caller.jti) await ctx.repos.accessTokens.revoke(caller.jti, ctx.clock.now());
+  if (caller.refreshFamilyId) await revokeRefreshFamily(ctx, caller.refreshFamilyId);
   return pair(response);
 }

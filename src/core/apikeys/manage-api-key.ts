@@ -82,3 +82,24 @@ export async function rotateApiKey(
   await ctx.repos.apiKeys.insert(apiKey);
   return { key, apiKey, previous: (await ctx.repos.apiKeys.findById(old.id)) ?? old };
 }
+
+/**
+ * Revokes a user's live keys (those bound to `organizationId` only, when given): a key never
+ * outlives its owner's account, password or membership. Returns how many.
+ */
+export async function revokeUserApiKeys(
+  ctx: CoreContext,
+  userId: string,
+  organizationId?: string,
+): Promise<number> {
+  const keys = await ctx.repos.apiKeys.list(
+    {
+      userId,
+      ...(organizationId !== undefined ? { organizationId } : {}),
+      limit: 100_000,
+    },
+    ctx.clock.now(),
+  );
+  for (const key of keys) await revokeApiKey(ctx, key.id);
+  return keys.length;
+}

@@ -15,7 +15,10 @@ export interface ApiKeyPrincipal {
   tier: string;
   environment: ApiKeyEnvironment;
   metadata: Readonly<Record<string, unknown>>;
-  /** Whether the key's scopes cover `scope` (wildcards included): Sanctum's `tokenCan`. */
+  /**
+   * Whether the key may do `scope` (wildcards included): Sanctum's `tokenCan`. The key's scopes
+   * bounded by its owner's current grants, never more than either.
+   */
   tokenCan(scope: string): boolean;
 }
 
@@ -30,13 +33,13 @@ class KeyPrincipal implements ApiKeyPrincipal {
   readonly tier: string;
   readonly environment: ApiKeyEnvironment;
   readonly metadata: Readonly<Record<string, unknown>>;
-  constructor(apiKey: ApiKey) {
+  constructor(apiKey: ApiKey, scopes: readonly string[]) {
     this.id = apiKey.id;
     this.sub = apiKey.userId ?? apiKey.id;
     this.name = apiKey.name;
     this.org = apiKey.organizationId;
     this.userId = apiKey.userId;
-    this.scopes = apiKey.scopes;
+    this.scopes = scopes;
     this.tier = apiKey.tier;
     this.environment = apiKey.environment;
     this.metadata = apiKey.metadata;
@@ -46,7 +49,10 @@ class KeyPrincipal implements ApiKeyPrincipal {
   }
 }
 
-/** The principal of a verified key (one object per request, no closures). */
-export function apiKeyPrincipal(apiKey: ApiKey): ApiKeyPrincipal {
-  return new KeyPrincipal(apiKey);
+/**
+ * The principal of a verified key (one object per request, no closures).
+ * @param scopes what the key may do now (`ApiKeyVerification.scopes`).
+ */
+export function apiKeyPrincipal(apiKey: ApiKey, scopes: readonly string[]): ApiKeyPrincipal {
+  return new KeyPrincipal(apiKey, scopes);
 }

@@ -55,7 +55,8 @@ export async function createClient(
     secretDigest: secret ? digest(secret) : null,
     redirectUris,
     grantTypes: options.grantTypes ?? GRANTS_OF_KIND[options.kind],
-    scopes: options.scopes ?? ['*'],
+    // A service acts with its scopes alone: it gets none it was not given.
+    scopes: options.scopes ?? (options.kind === 'client_credentials' ? [] : ['*']),
     userId: options.userId ?? null,
     skipConsent: options.skipConsent === true,
     revokedAt: null,

@@ -47,6 +47,14 @@ export interface RbacRepository {
   ): Promise<boolean>;
   revokePermission(userId: string, permission: string, org: string | null): Promise<boolean>;
   grantsOf(userId: string): Promise<UserGrants>;
+  /**
+   * The user's grants from an in-process cache, answered synchronously, or undefined when there
+   * is no fresh entry (then ask `grantsOf`). Only a caching layer has it: the API-key guard's
+   * fast path bounds a key by its owner's grants without a promise.
+   */
+  findCachedGrants?(userId: string, now: number): UserGrants | undefined;
+  /** Removes every role and permission the user holds in one organization; how many. */
+  revokeOrganizationGrants(userId: string, org: string): Promise<number>;
   /** Users holding the role anywhere. */
   countHolders(roleId: string): Promise<number>;
 }

@@ -4,9 +4,10 @@ import type { UserClaims, UserClaimsSource } from '../users/user.js';
 import { effectiveGrants } from './authorization.js';
 
 /**
- * What a user's access tokens carry (`roles`, `permissions`, `org`): the roles and permissions
- * in force in the token's organization. Without an asked-for organization that is the user's
- * first (oldest) membership, as seed 004's single `organization_id` per user.
+ * What a user's access tokens carry: `roles` and `permissions` are the user's global grants
+ * only, so a resource server's `requireRoles('admin')` never admits an organization's admin;
+ * a token acting for an organization (a switched session) adds `org`, `org_roles` and
+ * `org_permissions`, the grants held there.
  */
 export function rbacUserClaims(
   rbac: RbacRepository,
@@ -14,14 +15,24 @@ export function rbacUserClaims(
 ): UserClaimsSource {
   return {
     async claimsFor(userId: string, org?: string | null): Promise<UserClaims> {
-      let active: string | null = null;
-      if (org) {
-        if (await organizations.isMember(org, userId)) active = org;
-      } else if (org === undefined) {
-        active = (await organizations.membershipsOf(userId))[0]?.id ?? null;
-      }
-      const grants = effectiveGrants(await rbac.grantsOf(userId), active);
-      return { ...grants, org: active };
+      const active = org && (await organizations.isMember(org, userId)) ? org : null;
+      const grants = await rbac.grantsOf(userId);
+      const global = effectiveGrants(grants, null);
+      const inOrg = active
+        ? effectiveGrants(
+            {
+              roles: grants.roles.filter((g) => g.org === active),
+              permissions: grants.permissions.filter((g) => g.org === active),
+            },
+            active,
+          )
+        : { roles: [], permissions: [] };
+      return {
+        ...global,
+        org: active,
+        orgRoles: inOrg.roles,
+        orgPermissions: inOrg.permissions,
+      };
     },
   };
 }

@@ -64,7 +64,14 @@ async function introspectAccess(ctx: CoreContext, token: string): Promise<Intros
     iss: claims.iss!,
     jti: claims.jti!,
   };
-  for (const claim of ['roles', 'permissions', 'org', 'auth_time'] as const) {
+  for (const claim of [
+    'roles',
+    'permissions',
+    'org',
+    'org_roles',
+    'org_permissions',
+    'auth_time',
+  ] as const) {
     if (claims[claim] !== undefined) response[claim] = claims[claim];
   }
   // The email is the user's to share: only a token they granted `email` to reveals it.
@@ -112,7 +119,7 @@ async function introspectApiKey(ctx: CoreContext, key: string): Promise<Introspe
   return {
     active: true,
     token_type: 'api_key',
-    scope: formatScope(apiKey.scopes),
+    scope: formatScope(verification.scopes),
     sub: apiKey.userId ?? apiKey.id,
     iat: seconds(apiKey.createdAt),
     ...(apiKey.expiresAt !== null ? { exp: seconds(apiKey.expiresAt) } : {}),

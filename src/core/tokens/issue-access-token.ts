@@ -5,6 +5,7 @@ import type { CoreContext } from '../context.js';
 import { seconds } from '../clock.js';
 import { newId } from '../ids.js';
 import { formatScope } from '../scopes/match.js';
+import { isFirstPartyClient } from '../clients/client.js';
 import type { AccessTokenKind, AccessTokenRecord, IssuingGrant } from './access-token-record.js';
 
 export interface IssueAccessTokenOptions {
@@ -18,7 +19,7 @@ export interface IssueAccessTokenOptions {
   authorizationCodeId?: string | null;
   refreshFamilyId?: string | null;
   authTime?: number | null;
-  /** The organization the token acts for; null: the user's default (first membership). */
+  /** The organization the token acts for (a switched session); null: none. */
   organizationId?: string | null;
 }
 
@@ -28,9 +29,25 @@ export interface IssuedAccessToken {
   expiresIn: number;
 }
 
+/** The scope a third-party app or a personal access token needs to carry the user's grants. */
+export const ROLES_SCOPE = 'roles';
+
+/**
+ * Whether the token carries the user's roles and permissions: a sign-in to a first-party app
+ * always does; a third-party app's token and a personal access token only when granted the
+ * `roles` scope, since the grants are the user's to share.
+ */
+async function carriesGrants(ctx: CoreContext, options: IssueAccessTokenOptions): Promise<boolean> {
+  if (options.scopes.includes(ROLES_SCOPE)) return true;
+  if (options.kind === 'personal') return false;
+  const client = await ctx.repos.clients.findById(options.clientId);
+  return client !== undefined && isFirstPartyClient(client);
+}
+
 /**
  * Signs an RFC 9068 access token (`typ: at+jwt`) and records its `jti`, so introspection and
- * revocation stay authoritative. A user's roles, permissions and organization ride along.
+ * revocation stay authoritative. A user's global roles and permissions ride along (see
+ * `carriesGrants`), and the organization's grants when the token acts for one.
  */
 export async function issueAccessToken(
   ctx: CoreContext,
@@ -53,13 +70,16 @@ export async function issueAccessToken(
     scope: formatScope(options.scopes),
   };
   if (options.userId) {
-    const user = await ctx.userClaims.claimsFor(
-      options.userId,
-      options.organizationId ?? undefined,
-    );
-    claims.roles = user.roles;
-    claims.permissions = user.permissions;
-    if (user.org) claims.org = user.org;
+    if (await carriesGrants(ctx, options)) {
+      const user = await ctx.userClaims.claimsFor(options.userId, options.organizationId ?? null);
+      claims.roles = user.roles;
+      claims.permissions = user.permissions;
+      if (user.org) {
+        claims.org = user.org;
+        claims.org_roles = user.orgRoles;
+        claims.org_permissions = user.orgPermissions;
+      }
+    }
     if (options.authTime) claims.auth_time = seconds(options.authTime);
   }
   const { kid, alg, privateKey } = ctx.keys.signing;

@@ -1,11 +1,12 @@
 import type { CoreContext } from '../context.js';
-import { isFirstPartyClient, type Client } from '../clients/client.js';
+import type { Client } from '../clients/client.js';
+import type { Caller } from '../authority/caller.js';
+import { requireSession, requireWithinPower } from '../authority/power.js';
 import { createClient } from '../clients/create-client.js';
 import { OAuthError, invalidRequest } from '../oauth/errors.js';
 import { resolveRequestedScopes } from '../scopes/resolve-scopes.js';
 import type { AccessTokenRecord } from './access-token-record.js';
 import { issueAccessToken } from './issue-access-token.js';
-import { verifyAccessToken } from './verify-access-token.js';
 import { isId } from '../ids.js';
 
 export const PERSONAL_ACCESS_CLIENT_NAME = 'Personal Access Client';
@@ -21,35 +22,15 @@ export async function ensurePersonalAccessClient(ctx: CoreContext): Promise<Clie
 }
 
 /**
- * The user an access token lets manage personal access tokens (Passport does this from the
- * first-party web session). Only a user's own sign-in to a first-party app qualifies: a token
- * of a password client or of a client marked first-party. A third-party app's token, which the
- * user consented to for a few scopes, must not mint a year-long token with every scope, and a
- * personal access token must not mint further ones.
- * @throws OAuthError invalid_token (401) for a missing, dead or client-only token;
- *   insufficient_scope (403) for a third-party or personal access token.
+ * The user a caller lets manage personal access tokens (Passport does this from the first-party
+ * web session): only a user's own sign-in. A third-party app's token, which the user consented to
+ * for a few scopes, must not mint a year-long token, and a personal access token or an API key
+ * must not mint further ones.
+ * @throws OAuthError insufficient_scope (403) for any other caller.
  */
-export async function personalAccessTokenOwner(
-  ctx: CoreContext,
-  accessToken: string | undefined,
-): Promise<string> {
-  if (!accessToken) {
-    throw new OAuthError('invalid_token', 'a user access token is required', {
-      missingCredentials: true,
-    });
-  }
-  const active = await verifyAccessToken(ctx, accessToken);
-  if (!active?.record.userId)
-    throw new OAuthError('invalid_token', 'a user access token is required');
-  const client = await ctx.repos.clients.findById(active.record.clientId);
-  const firstParty = client !== undefined && isFirstPartyClient(client);
-  if (active.record.kind === 'personal' || !firstParty) {
-    throw new OAuthError(
-      'insufficient_scope',
-      'personal access tokens are managed only with a sign-in to a first-party app',
-    );
-  }
-  return active.record.userId;
+export function personalAccessTokenOwner(caller: Caller): string {
+  requireSession(caller, 'managing personal access tokens');
+  return caller.userId;
 }
 
 export interface CreatedPersonalAccessToken {
@@ -59,12 +40,21 @@ export interface CreatedPersonalAccessToken {
 }
 
 /**
- * Issues a named, long-lived token for a user (Passport's `createToken`).
- * @throws OAuthError invalid_request for a bad name, invalid_scope for an unknown scope.
+ * Issues a named, long-lived token for a user (Passport's `createToken`). Given `by`, the caller
+ * creating it, every scope must be within that caller's power (no escalation); the CLI's
+ * operator passes none.
+ * @throws OAuthError invalid_request for a bad name, invalid_scope for an unknown scope,
+ *   insufficient_scope for a scope beyond the caller's power.
  */
 export async function createPersonalAccessToken(
   ctx: CoreContext,
-  options: { userId: string; name: string; scopes: string[]; expiresInDays?: number },
+  options: {
+    userId: string;
+    name: string;
+    scopes: string[];
+    expiresInDays?: number;
+    by?: Caller;
+  },
 ): Promise<CreatedPersonalAccessToken> {
   const name = options.name.trim();
   if (!name || name.length > 200) throw invalidRequest('token name must be 1 to 200 characters');
@@ -74,6 +64,7 @@ export async function createPersonalAccessToken(
   if (!user || user.disabledAt !== null) throw new OAuthError('invalid_request', 'user not found');
   const client = await ensurePersonalAccessClient(ctx);
   const scopes = await resolveRequestedScopes(ctx, client, options.scopes);
+  if (options.by) await requireWithinPower(ctx, options.by, scopes);
   const days = options.expiresInDays ?? ctx.config.personalAccessTokenExpireDays;
   const issued = await issueAccessToken(ctx, {
     clientId: client.id,

@@ -8,7 +8,7 @@ export interface RefreshTokenFamily {
   authorizationCodeId: string | null;
   authTime: number | null;
   nonce: string | null;
-  /** The organization the user switched to for this session; null: their default. */
+  /** The organization the user switched to for this session; null: none. */
   organizationId: string | null;
   revokedAt: number | null;
   createdAt: number;
@@ -36,4 +36,6 @@ export interface RefreshTokenRepository {
   revokeFamiliesByAuthorizationCode(codeId: string, now: number): Promise<string[]>;
   revokeFamiliesByClient(clientId: string, now: number): Promise<number>;
   revokeFamiliesByUser(userId: string, now: number): Promise<number>;
+  /** Revokes a user's sessions switched to one organization; returns the families' ids. */
+  revokeFamiliesByUserInOrganization(userId: string, org: string, now: number): Promise<string[]>;
 }

@@ -1,5 +1,6 @@
 import type { CoreContext } from '../context.js';
 import { revokeUserTokens } from '../tokens/refresh-tokens.js';
+import { revokeUserApiKeys } from '../apikeys/manage-api-key.js';
 import { findUser } from '../rbac/manage-grants.js';
 import type { User } from './user.js';
 import { effectiveGrants } from '../rbac/authorization.js';
@@ -8,7 +9,7 @@ import type { Organization } from '../rbac/organization.js';
 /**
  * Disables a user: sign-in fails like a wrong password, and every token they hold is revoked
  * (refresh families and access tokens, so resource-server guards with the Redis deny-list
- * refuse them at once too). Idempotent.
+ * refuse them at once too), and so is every API key they own. Idempotent.
  */
 export async function disableUser(
   ctx: CoreContext,
@@ -19,6 +20,7 @@ export async function disableUser(
   const alreadyDisabled = user.disabledAt !== null;
   if (!alreadyDisabled) await ctx.repos.users.setDisabled(user.id, now, now);
   const accessTokens = await revokeUserTokens(ctx, user.id);
+  await revokeUserApiKeys(ctx, user.id);
   return {
     user: { ...user, disabledAt: user.disabledAt ?? now, updatedAt: now },
     alreadyDisabled,
@@ -26,7 +28,7 @@ export async function disableUser(
   };
 }
 
-/** Lets a disabled user sign in again (their old tokens stay revoked). */
+/** Lets a disabled user sign in again (their old tokens and API keys stay revoked). */
 export async function enableUser(ctx: CoreContext, idOrEmail: string): Promise<User> {
   const user = await findUser(ctx, idOrEmail);
   const now = ctx.clock.now();

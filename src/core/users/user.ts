@@ -24,21 +24,31 @@ export interface UserRepository {
 
 /** The claims a user contributes to an access token (`core/rbac/user-claims.ts` fills them). */
 export interface UserClaims {
+  /** Global roles and permissions only: a grant held in an organization is never global. */
   roles: string[];
   permissions: string[];
   org: string | null;
+  /** What the user holds in `org` alone (empty without one). */
+  orgRoles: string[];
+  orgPermissions: string[];
 }
 
 export interface UserClaimsSource {
   /**
-   * @param org the organization the token is for; undefined: the user's default; null: none
-   *   (global grants only). An organization the user is not a member of counts as none.
+   * @param org the organization the token acts for; null or undefined: none (global grants
+   *   only). An organization the user is not a member of counts as none.
    */
   claimsFor(userId: string, org?: string | null): Promise<UserClaims>;
 }
 
 export const noUserClaims: UserClaimsSource = {
-  claimsFor: async () => ({ roles: [], permissions: [], org: null }),
+  claimsFor: async () => ({
+    roles: [],
+    permissions: [],
+    org: null,
+    orgRoles: [],
+    orgPermissions: [],
+  }),
 };
 
 /** Canonical form of an email address for lookups: NFC, trimmed, lower-case. */

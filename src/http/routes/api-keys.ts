@@ -1,15 +1,15 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { CoreContext } from '../../core/context.js';
-import type { ApiKey } from '../../core/apikeys/api-key.js';
-import { createApiKey } from '../../core/apikeys/create-api-key.js';
+import { findApiKey, revokeApiKey, rotateApiKey } from '../../core/apikeys/manage-api-key.js';
 import {
-  findApiKey,
-  revokeApiKey,
-  rotateApiKey,
-  updateApiKey,
-} from '../../core/apikeys/manage-api-key.js';
-import { InvalidInputError, NotFoundError } from '../../core/entity-errors.js';
-import { apiCaller, type ApiCaller } from '../api-caller.js';
+  administersApiKeys,
+  apiKeyOf,
+  createApiKeyAs,
+  updateApiKeyAs,
+} from '../../core/apikeys/administer-api-keys.js';
+import { requirePermission } from '../../core/authority/power.js';
+import { InvalidInputError } from '../../core/entity-errors.js';
+import { requestCaller } from '../caller.js';
 import { requireApiKey } from '../api-key-auth.js';
 import { NO_STORE } from './schemas.js';
 import {
@@ -42,22 +42,16 @@ function parseTime(value: string | null | undefined): number | null {
 
 /**
  * The API-key management API (`/api/v1/api-keys`): create (the key shown once), list, show,
- * update, rotate, revoke and usage. A user's access token (scope `api-keys:read` /
- * `api-keys:write`) manages that user's keys; a client-credentials token manages every key.
+ * update, rotate, revoke and usage. A user manages their own keys (`api-keys:read` /
+ * `api-keys:write`); every key needs `api-keys:admin` (core/apikeys/administer-api-keys.ts).
  * `GET /api/v1/api-keys/self` answers to the API key itself.
  */
 export async function apiKeyRoutes(app: FastifyInstance, { ctx }: { ctx: CoreContext }) {
   const common = { tags: ['api keys'], security: [{ bearer: [] }] };
   const errors = { '4xx': problemSchema };
-  /** The caller's key, or 404 as if it did not exist when it belongs to someone else. */
-  const ownKey = async (caller: ApiCaller, id: string) => {
-    const key = await findApiKey(ctx, id);
-    if (caller.userId !== null && key.userId !== caller.userId)
-      throw new NotFoundError('API key', id);
-    return key;
-  };
-  const read = (request: FastifyRequest) => apiCaller(ctx, request, 'api-keys:read');
-  const write = (request: FastifyRequest) => apiCaller(ctx, request, 'api-keys:write');
+  /** The caller's key (any key for an administrator), or 404 as if it did not exist. */
+  const keyFor = async (request: FastifyRequest, id: string, access: 'read' | 'write') =>
+    apiKeyOf(ctx, await requestCaller(ctx, request), id, access);
 
   app.post<{ Body: CreateBody }>(
     '/api/v1/api-keys',
@@ -84,11 +78,8 @@ export async function apiKeyRoutes(app: FastifyInstance, { ctx }: { ctx: CoreCon
       },
     },
     async (request, reply) => {
-      const caller = await write(request);
       const body = request.body;
-      if (caller.userId !== null && body.user_id !== undefined && body.user_id !== caller.userId)
-        throw new InvalidInputError('user_id can only be set by an administrator');
-      const created = await createApiKey(ctx, {
+      const created = await createApiKeyAs(ctx, await requestCaller(ctx, request), {
         name: body.name,
         scopes: body.scopes,
         ...(body.tier !== undefined ? { tier: body.tier } : {}),
@@ -96,7 +87,7 @@ export async function apiKeyRoutes(app: FastifyInstance, { ctx }: { ctx: CoreCon
         expiresAt: parseTime(body.expires_at),
         ...(body.metadata !== undefined ? { metadata: body.metadata } : {}),
         organizationId: body.organization_id ?? null,
-        userId: caller.userId ?? body.user_id ?? null,
+        ...(body.user_id !== undefined ? { userId: body.user_id } : {}),
       });
       return reply
         .code(201)
@@ -112,7 +103,7 @@ export async function apiKeyRoutes(app: FastifyInstance, { ctx }: { ctx: CoreCon
     {
       schema: {
         ...common,
-        summary: "List API keys (a user's own; all for a client-credentials token)",
+        summary: "List API keys (the caller's own; every key with api-keys:admin)",
         querystring: {
           type: 'object',
           properties: {
@@ -125,13 +116,15 @@ export async function apiKeyRoutes(app: FastifyInstance, { ctx }: { ctx: CoreCon
       },
     },
     async (request, reply) => {
-      const caller = await read(request);
+      const caller = await requestCaller(ctx, request);
+      const admin = await administersApiKeys(ctx, caller);
+      if (!admin) await requirePermission(ctx, caller, 'api-keys:read');
       const now = ctx.clock.now();
       const keys = await ctx.repos.apiKeys.list(
         {
           limit: request.query.limit ?? 100,
           includeInactive: request.query.include_inactive === true,
-          ...(caller.userId !== null ? { userId: caller.userId } : {}),
+          ...(!admin ? { userId: caller.userId ?? '' } : {}),
           ...(request.query.organization_id !== undefined
             ? { organizationId: request.query.organization_id }
             : {}),
@@ -170,7 +163,7 @@ export async function apiKeyRoutes(app: FastifyInstance, { ctx }: { ctx: CoreCon
       },
     },
     async (request, reply) => {
-      const key = await ownKey(await read(request), request.params.id);
+      const key = await keyFor(request, request.params.id, 'read');
       return reply.headers(NO_STORE).send(apiKeyView(key, ctx.clock.now()));
     },
   );
@@ -200,9 +193,8 @@ export async function apiKeyRoutes(app: FastifyInstance, { ctx }: { ctx: CoreCon
       },
     },
     async (request, reply) => {
-      const caller = await write(request);
-      const key = await ownKey(caller, request.params.id);
-      const updated = await updateApiKey(ctx, key.id, request.body);
+      const caller = await requestCaller(ctx, request);
+      const updated = await updateApiKeyAs(ctx, caller, request.params.id, request.body);
       return reply.headers(NO_STORE).send(apiKeyView(updated, ctx.clock.now()));
     },
   );
@@ -229,8 +221,7 @@ export async function apiKeyRoutes(app: FastifyInstance, { ctx }: { ctx: CoreCon
       },
     },
     async (request, reply) => {
-      const caller = await write(request);
-      const key = await ownKey(caller, request.params.id);
+      const key = await keyFor(request, request.params.id, 'write');
       const hours = request.body?.grace_period_hours;
       const rotated = await rotateApiKey(
         ctx,
@@ -250,8 +241,7 @@ export async function apiKeyRoutes(app: FastifyInstance, { ctx }: { ctx: CoreCon
   );
 
   const revoke = async (request: FastifyRequest<{ Params: { id: string } }>) => {
-    const caller = await write(request);
-    const key = await ownKey(caller, request.params.id);
+    const key = await keyFor(request, request.params.id, 'write');
     return apiKeyView((await revokeApiKey(ctx, key.id)).apiKey, ctx.clock.now());
   };
   const revokeSchema = {
@@ -306,7 +296,7 @@ export async function apiKeyRoutes(app: FastifyInstance, { ctx }: { ctx: CoreCon
       },
     },
     async (request, reply) => {
-      const key = await ownKey(await read(request), request.params.id);
+      const key = await keyFor(request, request.params.id, 'read');
       const usage = await apiKeyUsageReport(ctx, key, request.query.hours ?? 24);
       return reply.headers(NO_STORE).send(usage);
     },

@@ -8,7 +8,7 @@ import {
 } from '../../core/accounts/accounts.js';
 import { login, logout, me, refresh } from '../../core/accounts/token-pairs.js';
 import { OAuthError } from '../../core/oauth/errors.js';
-import { bearerToken } from '../bearer.js';
+import { requestCaller } from '../caller.js';
 import { NO_STORE } from './schemas.js';
 import { problemSchema } from './api-key-schemas.js';
 
@@ -179,13 +179,13 @@ export async function authRoutes(app: FastifyInstance, { ctx }: { ctx: CoreConte
     {
       schema: {
         tags,
-        summary: 'Revoke the presented access token and its refresh token family',
+        summary: 'Sign out: revoke the presented sign-in token and its refresh token family',
         security: [{ bearer: [] }],
         response: { 204: { type: 'null' }, ...errors },
       },
     },
     async (request, reply) => {
-      await logout(ctx, bearerToken(request));
+      await logout(ctx, await requestCaller(ctx, request));
       return reply.code(204).headers(NO_STORE).send();
     },
   );
@@ -195,7 +195,8 @@ export async function authRoutes(app: FastifyInstance, { ctx }: { ctx: CoreConte
     {
       schema: {
         tags,
-        summary: 'The signed-in user with roles, permissions and organizations',
+        summary:
+          'The signed-in user with roles, permissions and organizations (other apps need the profile scope, and email for the address)',
         security: [{ bearer: [] }],
         response: {
           200: {
@@ -226,10 +227,10 @@ export async function authRoutes(app: FastifyInstance, { ctx }: { ctx: CoreConte
       },
     },
     async (request, reply) => {
-      const who = await me(ctx, bearerToken(request));
+      const who = await me(ctx, await requestCaller(ctx, request));
       return reply.headers(NO_STORE).send({
         id: who.user.id,
-        email: who.user.email,
+        ...(who.email !== null ? { email: who.email } : {}),
         name: who.user.name,
         email_verified: who.user.emailVerifiedAt !== null,
         org: who.org,

@@ -1,14 +1,17 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { CoreContext } from '../../core/context.js';
-import { sessionOf, switchOrganization } from '../../core/accounts/token-pairs.js';
-import { createOrganization } from '../../core/rbac/manage-organizations.js';
-import { acceptInvitation, inviteMember } from '../../core/rbac/invitations.js';
-import { can } from '../../core/rbac/authorization.js';
-import { ADMIN_ROLE } from '../../core/rbac/rbac.js';
-import { NotFoundError } from '../../core/entity-errors.js';
+import { switchOrganization } from '../../core/accounts/token-pairs.js';
+import {
+  acceptInvitationAs,
+  createOrganizationFor,
+  inviteAs,
+  memberOrganization,
+  organizationsOf,
+  removeMemberAs,
+} from '../../core/rbac/organization-membership.js';
 import { OAuthError } from '../../core/oauth/errors.js';
 import type { Organization } from '../../core/rbac/organization.js';
-import { bearerToken } from '../bearer.js';
+import { requestCaller } from '../caller.js';
 import { NO_STORE } from './schemas.js';
 import { problemSchema } from './api-key-schemas.js';
 import { tokenPairSchema } from './auth.js';
@@ -36,20 +39,14 @@ const idParams = {
 const errors = { '4xx': problemSchema };
 
 /**
- * Organizations for signed-in users (`/api/v1/organizations`): create one (its creator holds
- * `admin` there), list one's own, see members, invite by email (needs `members:invite` in that
- * organization), accept an invitation, and switch the session's organization.
+ * Organizations for users (`/api/v1/organizations`): create one (its creator holds `admin`
+ * there), list one's own, see members, invite by email (needs `members:invite` there), remove a
+ * member or leave, accept an invitation, and switch the session's organization. The rules live in
+ * `core/rbac/organization-membership.ts`.
  */
 export async function organizationRoutes(app: FastifyInstance, { ctx }: { ctx: CoreContext }) {
   const common = { tags: ['organizations'], security: [{ bearer: [] }] };
-  const session = (request: FastifyRequest) => sessionOf(ctx, bearerToken(request));
-  /** The organization, if the caller is a member: others look like no organization at all. */
-  const memberOf = async (userId: string, id: string) => {
-    const org = await ctx.repos.organizations.findById(id);
-    if (!org || !(await ctx.repos.organizations.isMember(org.id, userId)))
-      throw new NotFoundError('organization', id);
-    return org;
-  };
+  const caller = (request: FastifyRequest) => requestCaller(ctx, request);
 
   app.post<{ Body: { name: string; slug?: string } }>(
     '/api/v1/organizations',
@@ -69,12 +66,7 @@ export async function organizationRoutes(app: FastifyInstance, { ctx }: { ctx: C
       },
     },
     async (request, reply) => {
-      const { user } = await session(request);
-      const org = await createOrganization(ctx, request.body);
-      const now = ctx.clock.now();
-      await ctx.repos.organizations.addMember(org.id, user.id, now);
-      const admin = await ctx.repos.rbac.findRoleByName(ADMIN_ROLE);
-      if (admin) await ctx.repos.rbac.grantRole(user.id, admin.id, org.id, now);
+      const org = await createOrganizationFor(ctx, await caller(request), request.body);
       return reply.code(201).headers(NO_STORE).send(orgView(org));
     },
   );
@@ -89,8 +81,7 @@ export async function organizationRoutes(app: FastifyInstance, { ctx }: { ctx: C
       },
     },
     async (request, reply) => {
-      const { user } = await session(request);
-      const orgs = await ctx.repos.organizations.membershipsOf(user.id);
+      const orgs = await organizationsOf(ctx, await caller(request));
       return reply.headers(NO_STORE).send(orgs.map(orgView));
     },
   );
@@ -120,8 +111,7 @@ export async function organizationRoutes(app: FastifyInstance, { ctx }: { ctx: C
       },
     },
     async (request, reply) => {
-      const { user } = await session(request);
-      const org = await memberOf(user.id, request.params.id);
+      const org = await memberOrganization(ctx, await caller(request), request.params.id);
       const members = await ctx.repos.organizations.members(org.id, 1000);
       return reply.headers(NO_STORE).send(
         members.map((m) => ({
@@ -156,19 +146,35 @@ export async function organizationRoutes(app: FastifyInstance, { ctx }: { ctx: C
       },
     },
     async (request, reply) => {
-      const { user } = await session(request);
-      const org = await memberOf(user.id, request.params.id);
-      if (!(await can(ctx, user.id, 'members:invite', { org: org.id })))
-        throw new OAuthError(
-          'insufficient_scope',
-          'inviting needs the permission members:invite here',
-        );
-      await inviteMember(ctx, org, {
+      await inviteAs(ctx, await caller(request), request.params.id, {
         email: request.body.email,
         role: request.body.role ?? null,
-        invitedBy: user.id,
       });
       return reply.code(202).headers(NO_STORE).send({ message: 'the invitation is on its way' });
+    },
+  );
+
+  app.delete<{ Params: { id: string; userId: string } }>(
+    '/api/v1/organizations/:id/members/:userId',
+    {
+      schema: {
+        ...common,
+        summary:
+          'Remove a member (needs members:remove there) or leave; their roles, sessions and API keys there end',
+        params: {
+          type: 'object',
+          properties: {
+            id: { type: 'string', maxLength: 64 },
+            userId: { type: 'string', maxLength: 64 },
+          },
+          required: ['id', 'userId'],
+        },
+        response: { 204: { type: 'null' }, ...errors },
+      },
+    },
+    async (request, reply) => {
+      await removeMemberAs(ctx, await caller(request), request.params.id, request.params.userId);
+      return reply.code(204).headers(NO_STORE).send();
     },
   );
 
@@ -187,8 +193,7 @@ export async function organizationRoutes(app: FastifyInstance, { ctx }: { ctx: C
       },
     },
     async (request, reply) => {
-      const { user } = await session(request);
-      const org = await acceptInvitation(ctx, user.id, request.body.token);
+      const org = await acceptInvitationAs(ctx, await caller(request), request.body.token);
       if (!org)
         throw new OAuthError(
           'invalid_grant',
@@ -216,7 +221,7 @@ export async function organizationRoutes(app: FastifyInstance, { ctx }: { ctx: C
     async (request, reply) => {
       const pair = await switchOrganization(
         ctx,
-        bearerToken(request),
+        await caller(request),
         request.body.organization_id,
       );
       return reply.headers(NO_STORE).send(pair);

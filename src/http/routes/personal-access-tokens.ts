@@ -7,7 +7,7 @@ import {
   revokePersonalAccessToken,
 } from '../../core/tokens/personal-access-tokens.js';
 import type { AccessTokenRecord } from '../../core/tokens/access-token-record.js';
-import { bearerToken } from '../bearer.js';
+import { requestCaller } from '../caller.js';
 import { NO_STORE, oauthErrorSchema } from './schemas.js';
 
 const tokenView = (record: AccessTokenRecord) => ({
@@ -30,15 +30,16 @@ const tokenViewSchema = {
 } as const;
 
 /**
- * Passport's personal access token routes, for the signed-in user (a Bearer token from a
- * first-party app, see `personalAccessTokenOwner`): list, create (token shown once), revoke.
+ * Passport's personal access token routes, for the signed-in user (a sign-in to a first-party
+ * app, see `personalAccessTokenOwner`): list, create (token shown once, its scopes within the
+ * user's own permissions), revoke.
  */
 export async function personalAccessTokenRoutes(
   app: FastifyInstance,
   { ctx }: { ctx: CoreContext },
 ): Promise<void> {
-  const currentUser = (request: FastifyRequest): Promise<string> =>
-    personalAccessTokenOwner(ctx, bearerToken(request));
+  const currentUser = async (request: FastifyRequest): Promise<string> =>
+    personalAccessTokenOwner(await requestCaller(ctx, request));
   const common = { tags: ['personal access tokens'], security: [{ bearer: [] }] };
 
   app.get(
@@ -83,9 +84,10 @@ export async function personalAccessTokenRoutes(
       },
     },
     async (request, reply) => {
-      const userId = await currentUser(request);
+      const caller = await requestCaller(ctx, request);
       const created = await createPersonalAccessToken(ctx, {
-        userId,
+        userId: personalAccessTokenOwner(caller),
+        by: caller,
         name: request.body.name,
         scopes: request.body.scopes ?? [],
       });

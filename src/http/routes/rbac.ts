@@ -1,16 +1,19 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { CoreContext } from '../../core/context.js';
+import { findRole } from '../../core/rbac/manage-roles.js';
 import {
-  createRole,
-  definePermission,
-  deleteRole,
-  findRole,
-  updateRole,
-} from '../../core/rbac/manage-roles.js';
-import { assignRole, findUser, removeRole } from '../../core/rbac/manage-grants.js';
+  assignRoleAs,
+  createRoleAs,
+  definePermissionAs,
+  deleteRoleAs,
+  removeRoleAs,
+  requireRoleReader,
+  updateRoleAs,
+} from '../../core/rbac/administer-roles.js';
+import { findUser } from '../../core/rbac/manage-grants.js';
 import { userDetails } from '../../core/users/manage-users.js';
 import type { Role } from '../../core/rbac/rbac.js';
-import { requireAdministration } from '../admin-caller.js';
+import { requestCaller } from '../caller.js';
 import { NO_STORE } from './schemas.js';
 import { problemSchema } from './api-key-schemas.js';
 
@@ -52,10 +55,13 @@ const roleView = (role: Role) => ({
 
 /**
  * RBAC administration: `/api/v1/roles`, `/api/v1/permissions`, `/api/v1/users/{id}/roles`.
- * Reading needs `roles:read`, changing `roles:write` (the `admin` role has both).
+ * Reading needs `roles:read`, changing `roles:write` (the `admin` role has both); no caller
+ * grants more than they hold (core/rbac/administer-roles.ts).
  */
 export async function rbacRoutes(app: FastifyInstance, { ctx }: { ctx: CoreContext }) {
   const common = { tags: ['roles and permissions'], security: [{ bearer: [] }] };
+  const reader = async (request: FastifyRequest) =>
+    requireRoleReader(ctx, await requestCaller(ctx, request));
 
   app.get(
     '/api/v1/roles',
@@ -67,7 +73,7 @@ export async function rbacRoutes(app: FastifyInstance, { ctx }: { ctx: CoreConte
       },
     },
     async (request, reply) => {
-      await requireAdministration(ctx, request, 'roles:read');
+      await reader(request);
       return reply.headers(NO_STORE).send((await ctx.repos.rbac.listRoles()).map(roleView));
     },
   );
@@ -91,8 +97,7 @@ export async function rbacRoutes(app: FastifyInstance, { ctx }: { ctx: CoreConte
       },
     },
     async (request, reply) => {
-      await requireAdministration(ctx, request, 'roles:write');
-      const role = await createRole(ctx, request.body);
+      const role = await createRoleAs(ctx, await requestCaller(ctx, request), request.body);
       return reply.code(201).headers(NO_STORE).send(roleView(role));
     },
   );
@@ -108,7 +113,7 @@ export async function rbacRoutes(app: FastifyInstance, { ctx }: { ctx: CoreConte
       },
     },
     async (request, reply) => {
-      await requireAdministration(ctx, request, 'roles:read');
+      await reader(request);
       return reply.headers(NO_STORE).send(roleView(await findRole(ctx, request.params.name)));
     },
   );
@@ -131,8 +136,8 @@ export async function rbacRoutes(app: FastifyInstance, { ctx }: { ctx: CoreConte
       },
     },
     async (request, reply) => {
-      await requireAdministration(ctx, request, 'roles:write');
-      const role = await updateRole(ctx, request.params.name, request.body);
+      const caller = await requestCaller(ctx, request);
+      const role = await updateRoleAs(ctx, caller, request.params.name, request.body);
       return reply.headers(NO_STORE).send(roleView(role));
     },
   );
@@ -148,8 +153,7 @@ export async function rbacRoutes(app: FastifyInstance, { ctx }: { ctx: CoreConte
       },
     },
     async (request, reply) => {
-      await requireAdministration(ctx, request, 'roles:write');
-      await deleteRole(ctx, request.params.name);
+      await deleteRoleAs(ctx, await requestCaller(ctx, request), request.params.name);
       return reply.code(204).send();
     },
   );
@@ -173,7 +177,7 @@ export async function rbacRoutes(app: FastifyInstance, { ctx }: { ctx: CoreConte
       },
     },
     async (request, reply) => {
-      await requireAdministration(ctx, request, 'roles:read');
+      await reader(request);
       const permissions = await ctx.repos.rbac.listPermissions();
       return reply
         .headers(NO_STORE)
@@ -205,8 +209,9 @@ export async function rbacRoutes(app: FastifyInstance, { ctx }: { ctx: CoreConte
       },
     },
     async (request, reply) => {
-      await requireAdministration(ctx, request, 'roles:write');
-      const created = await definePermission(ctx, request.body.name, request.body.description);
+      const caller = await requestCaller(ctx, request);
+      const { name, description } = request.body;
+      const created = await definePermissionAs(ctx, caller, name, description);
       return reply.code(201).headers(NO_STORE).send({ name: request.body.name, created });
     },
   );
@@ -255,7 +260,7 @@ export async function rbacRoutes(app: FastifyInstance, { ctx }: { ctx: CoreConte
       },
     },
     async (request, reply) => {
-      await requireAdministration(ctx, request, 'roles:read');
+      await reader(request);
       return reply.headers(NO_STORE).send(await userRolesView(request.params.id));
     },
   );
@@ -279,8 +284,9 @@ export async function rbacRoutes(app: FastifyInstance, { ctx }: { ctx: CoreConte
       },
     },
     async (request, reply) => {
-      await requireAdministration(ctx, request, 'roles:write');
-      await assignRole(ctx, request.params.id, request.body.role, request.body.organization_id);
+      const caller = await requestCaller(ctx, request);
+      const { role, organization_id: org } = request.body;
+      await assignRoleAs(ctx, caller, request.params.id, role, org);
       return reply.headers(NO_STORE).send(await userRolesView(request.params.id));
     },
   );
@@ -307,9 +313,10 @@ export async function rbacRoutes(app: FastifyInstance, { ctx }: { ctx: CoreConte
       },
     },
     async (request, reply) => {
-      await requireAdministration(ctx, request, 'roles:write');
+      const caller = await requestCaller(ctx, request);
       await findUser(ctx, request.params.id);
-      await removeRole(ctx, request.params.id, request.params.role, request.query.organization_id);
+      const { id, role } = request.params;
+      await removeRoleAs(ctx, caller, id, role, request.query.organization_id);
       return reply.headers(NO_STORE).send(await userRolesView(request.params.id));
     },
   );

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { CoreContext } from '../../core/context.js';
 import { userInfo } from '../../core/tokens/userinfo.js';
-import { bearerToken } from '../bearer.js';
+import { requestCaller } from '../caller.js';
 import { allowClientOrigin } from '../cors.js';
 import { NO_STORE, oauthErrorSchema } from './schemas.js';
 
@@ -11,7 +11,7 @@ export async function userinfoRoutes(
   { ctx }: { ctx: CoreContext },
 ): Promise<void> {
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {
-    const { claims, clientId } = await userInfo(ctx, bearerToken(request));
+    const { claims, clientId } = await userInfo(ctx, await requestCaller(ctx, request));
     const client = await ctx.repos.clients.findById(clientId);
     if (client) allowClientOrigin(request, reply, client);
     return reply.headers(NO_STORE).send(claims);

@@ -3,6 +3,7 @@ import type { ClientRepository } from '../../core/clients/client.js';
 import type { ScopeRepository } from '../../core/scopes/scope.js';
 import type { CacheBus } from '../cache-bus.js';
 import type { ApiKey, ApiKeyRepository } from '../../core/apikeys/api-key.js';
+import type { RbacRepository, UserGrants } from '../../core/rbac/rbac.js';
 
 type CachedClient = Awaited<ReturnType<ClientRepository['findById']>>;
 const MAX_CLIENTS = 10_000;
@@ -142,5 +143,62 @@ export function cachedApiKeys(
       changed(id);
       return done;
     },
+  };
+}
+
+const MAX_GRANT_ENTRIES = 10_000;
+
+/**
+ * Users' grants, cached by user id: an API key is bounded by its owner's grants on every
+ * request. A grant or revocation evicts that user everywhere the bus reaches; a change to a
+ * role's definition (or its deletion) evicts everyone; what the bus misses is seen within `ttlMs`.
+ */
+export function cachedGrants(
+  inner: RbacRepository,
+  clock: Clock,
+  ttlMs: number,
+  bus: CacheBus,
+): RbacRepository {
+  const entries = new Map<string, { value: UserGrants; until: number }>();
+  bus.subscribe((key) => {
+    if (key === 'grants:*') entries.clear();
+    else if (key.startsWith('grants:')) entries.delete(key.slice('grants:'.length));
+  });
+  const userChanged = <T>(userId: string, result: T): T => {
+    bus.publish(`grants:${userId}`);
+    return result;
+  };
+  const everyoneChanged = <T>(result: T): T => {
+    bus.publish('grants:*');
+    return result;
+  };
+  return {
+    ...inner,
+    findCachedGrants(userId, now) {
+      const hit = entries.get(userId);
+      return hit !== undefined && hit.until > now ? hit.value : undefined;
+    },
+    async grantsOf(userId) {
+      const now = clock.now();
+      const hit = entries.get(userId);
+      if (hit !== undefined && hit.until > now) return hit.value;
+      const value = await inner.grantsOf(userId);
+      if (entries.size >= MAX_GRANT_ENTRIES) entries.clear();
+      entries.set(userId, { value, until: now + ttlMs });
+      return value;
+    },
+    updateRole: async (name, patch, now) =>
+      everyoneChanged(await inner.updateRole(name, patch, now)),
+    deleteRole: async (name) => everyoneChanged(await inner.deleteRole(name)),
+    grantRole: async (userId, roleId, org, now) =>
+      userChanged(userId, await inner.grantRole(userId, roleId, org, now)),
+    revokeRole: async (userId, roleId, org) =>
+      userChanged(userId, await inner.revokeRole(userId, roleId, org)),
+    grantPermission: async (userId, permission, org, now) =>
+      userChanged(userId, await inner.grantPermission(userId, permission, org, now)),
+    revokePermission: async (userId, permission, org) =>
+      userChanged(userId, await inner.revokePermission(userId, permission, org)),
+    revokeOrganizationGrants: async (userId, org) =>
+      userChanged(userId, await inner.revokeOrganizationGrants(userId, org)),
   };
 }

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Repositories } from '../../core/context.js';
 import { systemClock, type Clock } from '../../core/clock.js';
-import { cachedApiKeys, cachedClients, cachedScopes } from './cached.js';
+import { cachedApiKeys, cachedClients, cachedGrants, cachedScopes } from './cached.js';
 import { apiKeyRepository, apiKeyUsageRepository } from './api-keys.js';
 import { localCacheBus, type CacheBus } from '../cache-bus.js';
 import type { Database } from '../schema.js';
@@ -62,7 +62,7 @@ export function createRepositories(
           )
         : apiKeyRepository(db),
     apiKeyUsage: apiKeyUsageRepository(db),
-    rbac: rbacRepository(db),
+    rbac: ttl > 0 ? cachedGrants(rbacRepository(db), clock, ttl, bus) : rbacRepository(db),
     accountTokens: accountTokenRepository(db),
     organizations: organizationRepository(db),
   };

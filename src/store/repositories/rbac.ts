@@ -207,5 +207,20 @@ export function rbacRepository(db: Kysely<Database>): RbacRepository {
         .executeTakeFirstOrThrow();
       return Number(row.n);
     },
+    async revokeOrganizationGrants(userId, org) {
+      return db.transaction().execute(async (trx) => {
+        const roles = await trx
+          .deleteFrom('user_roles')
+          .where('user_id', '=', userId)
+          .where('organization_id', '=', org)
+          .executeTakeFirst();
+        const permissions = await trx
+          .deleteFrom('user_permissions')
+          .where('user_id', '=', userId)
+          .where('organization_id', '=', org)
+          .executeTakeFirst();
+        return Number(roles.numDeletedRows) + Number(permissions.numDeletedRows);
+      });
+    },
   };
 }

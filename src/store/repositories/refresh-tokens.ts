@@ -117,6 +117,17 @@ export function refreshTokenRepository(db: Kysely<Database>): RefreshTokenReposi
         .executeTakeFirst();
       return Number(result.numUpdatedRows);
     },
+    async revokeFamiliesByUserInOrganization(userId, org, now) {
+      const rows = await db
+        .updateTable('refresh_token_families')
+        .set({ revoked_at: now })
+        .where('user_id', '=', userId)
+        .where('organization_id', '=', org)
+        .where('revoked_at', 'is', null)
+        .returning('id')
+        .execute();
+      return rows.map((row) => row.id);
+    },
     async revokeFamiliesByClient(clientId, now) {
       const result = await db
         .updateTable('refresh_token_families')
