@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { testDialects } from '../helpers/dialects.js';
 import { adminToken, bearer, postsApi } from './helpers.js';
+import { createApiKey } from '../../src/core/apikeys/create-api-key.js';
 
 for (const dialect of await testDialects()) {
   describe(`API keys authenticate requests (${dialect})`, () => {
@@ -20,16 +21,22 @@ for (const dialect of await testDialects()) {
       await server.close();
     });
 
-    const createKey = async (body: Record<string, unknown>) => {
-      const response = await server.app.inject({
-        method: 'POST',
-        url: '/api/v1/api-keys',
-        headers: await asAdmin(),
-        payload: { name: 'Mobile App Production', ...body },
+    // Keys minted by the operator (no caller to bound their scopes): these tests are about
+    // authenticating with a key; who may mint which key is api-keys.rest.test.ts's subject.
+    const createKey = async (body: {
+      scopes: string[];
+      expires_at?: string;
+      tier?: string;
+      metadata?: Record<string, unknown>;
+    }) => {
+      const { key, apiKey } = await createApiKey(server.portcullis.ctx, {
+        name: 'Mobile App Production',
+        scopes: body.scopes,
+        ...(body.expires_at ? { expiresAt: Date.parse(body.expires_at) } : {}),
+        ...(body.tier ? { tier: body.tier } : {}),
+        ...(body.metadata ? { metadata: body.metadata } : {}),
       });
-      assert.equal(response.statusCode, 201, response.body);
-      assert.equal(response.headers['cache-control'], 'no-store');
-      return response.json() as { id: string; key: string; prefix: string; status: string };
+      return { id: apiKey.id, key, prefix: apiKey.displayPrefix, status: 'active' };
     };
     const get = (url: string, headers: Record<string, string>) =>
       api.inject({ method: 'GET', url, headers });

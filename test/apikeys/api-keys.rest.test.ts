@@ -3,11 +3,14 @@ import assert from 'node:assert/strict';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { adminToken, bearer, userManagerToken } from './helpers.js';
 import { createOrganization } from '../../src/core/rbac/manage-organizations.js';
+import { createRole } from '../../src/core/rbac/manage-roles.js';
+import { assignRole } from '../../src/core/rbac/manage-grants.js';
 
 describe('/api/v1/api-keys: who may manage which keys', () => {
   let server: TestServer;
   before(async () => {
     server = await startTestServer();
+    await createRole(server.portcullis.ctx, { name: 'reader', permissions: ['posts:read'] });
   });
   after(() => server.close());
 
@@ -36,6 +39,10 @@ describe('/api/v1/api-keys: who may manage which keys', () => {
       metadata: { ci: 'github' },
       organization_id: org.slug,
     };
+    const beyond = await request('POST', '/api/v1/api-keys', ada.token, body);
+    assert.equal(beyond.statusCode, 403, 'a key holds only what its owner holds');
+    assert.equal(beyond.json().error, 'insufficient_scope');
+    await assignRole(ctx, ada.userId, 'reader');
     const notMember = await request('POST', '/api/v1/api-keys', ada.token, body);
     assert.equal(
       notMember.statusCode,
@@ -105,18 +112,28 @@ describe('/api/v1/api-keys: who may manage which keys', () => {
         message: `API key ${key.id} not found`,
       });
     }
-    const renamed = await request('PATCH', `/api/v1/api-keys/${key.id}`, ada.token, {
-      name: 'CI keys',
+    const upgraded = await request('PATCH', `/api/v1/api-keys/${key.id}`, ada.token, {
       tier: 'pro',
     });
+    assert.equal(
+      upgraded.statusCode,
+      403,
+      'a tier above apiKeys.maxSelfServiceTier needs an admin',
+    );
+    const renamed = await request('PATCH', `/api/v1/api-keys/${key.id}`, ada.token, {
+      name: 'CI keys',
+    });
     assert.equal(renamed.statusCode, 200);
-    assert.deepEqual([renamed.json().name, renamed.json().tier], ['CI keys', 'pro']);
+    const admin = await adminToken(server);
+    const tiered = await request('PATCH', `/api/v1/api-keys/${key.id}`, admin, { tier: 'pro' });
+    assert.equal(tiered.statusCode, 200, tiered.body);
+    assert.deepEqual([tiered.json().name, tiered.json().tier], ['CI keys', 'pro']);
     const forged = await request('POST', '/api/v1/api-keys', ada.token, {
       name: 'for bob',
       scopes: [],
       user_id: bob.userId,
     });
-    assert.equal(forged.statusCode, 400);
+    assert.equal(forged.statusCode, 403, 'only api-keys:admin names another owner');
   });
 
   test('a client-credentials token administers every key; scopes are required', async () => {
@@ -137,18 +154,23 @@ describe('/api/v1/api-keys: who may manage which keys', () => {
     assert.equal(refused.statusCode, 403);
     assert.deepEqual(refused.json(), {
       error: 'insufficient_scope',
-      message: 'the access token lacks the scope api-keys:write',
+      message: 'this needs the permission api-keys:write',
     });
     const anonymous = await request('GET', '/api/v1/api-keys');
     assert.equal(anonymous.statusCode, 401);
     assert.equal(anonymous.headers['www-authenticate'], 'Bearer realm="portcullis"');
+    const wildcard = await request('POST', '/api/v1/api-keys', admin, {
+      name: 'k2',
+      scopes: ['*'],
+    });
+    assert.equal(wildcard.statusCode, 403, 'a service gives no scope beyond its own');
     const apiKey = (
-      await request('POST', '/api/v1/api-keys', admin, { name: 'k2', scopes: ['*'] })
+      await request('POST', '/api/v1/api-keys', admin, { name: 'k2', scopes: [] })
     ).json().key;
     assert.equal(
       (await request('GET', '/api/v1/api-keys', apiKey)).statusCode,
-      401,
-      'an API key does not manage API keys',
+      403,
+      'an API key without api-keys:read does not manage API keys',
     );
   });
 

@@ -24,7 +24,10 @@ after(async () => {
 });
 
 test('tokens:revoke from the CLI puts the revoked jti on the Redis deny-list, past exp by the margin', async () => {
-  const created = await server.createClient({ kind: 'client_credentials' });
+  const created = await server.createClient({
+    kind: 'client_credentials',
+    scopes: ['users:*', 'email'],
+  });
   syncClock(server);
   const response = await tokenRequest(
     server,

@@ -21,7 +21,10 @@ describe('OAUTH2_ENFORCE_HTTPS', () => {
   });
 
   test('accepts x-forwarded-proto: https from a trusted proxy only', async () => {
-    const { client, secret } = await server.createClient({ kind: 'client_credentials' });
+    const { client, secret } = await server.createClient({
+      kind: 'client_credentials',
+      scopes: ['users:*', 'email'],
+    });
     const request = (remoteAddress: string) =>
       server.app.inject({
         method: 'POST',

@@ -51,7 +51,10 @@ for (const dialect of await testDialects()) {
     });
 
     test('revoking an unsigned token whose jti holds a NUL answers 200 and revokes nothing', async () => {
-      const { client, secret } = await server.createClient({ kind: 'client_credentials' });
+      const { client, secret } = await server.createClient({
+        kind: 'client_credentials',
+        scopes: ['users:*', 'email'],
+      });
       const forged = new UnsecuredJWT({ jti: 'a\u0000b' }).encode().replace(/\.$/, '.x');
       const response = await postForm(
         server.app,
@@ -83,7 +86,10 @@ for (const dialect of await testDialects()) {
     });
 
     test('a grant type named like a built-in object property is unsupported_grant_type', async () => {
-      const { client, secret } = await server.createClient({ kind: 'client_credentials' });
+      const { client, secret } = await server.createClient({
+        kind: 'client_credentials',
+        scopes: ['users:*', 'email'],
+      });
       for (const grantType of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {
         const response = await postForm(
           server.app,

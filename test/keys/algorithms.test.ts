@@ -12,7 +12,10 @@ describe('signing algorithms', () => {
         config: { signingAlgorithm: algorithm },
       });
       try {
-        const { client, secret } = await server.createClient({ kind: 'client_credentials' });
+        const { client, secret } = await server.createClient({
+          kind: 'client_credentials',
+          scopes: ['users:*', 'email'],
+        });
         const auth = { authorization: basic(client.id, secret!) };
         const token = (
           await postForm(server.app, '/oauth/token', { grant_type: 'client_credentials' }, auth)

@@ -13,7 +13,10 @@ describe('signing keys', () => {
   let caller: { id: string; secret: string };
   before(async () => {
     server = await startTestServer({ config: { personalAccessTokenExpireDays: 1 } });
-    const created = await server.createClient({ kind: 'client_credentials' });
+    const created = await server.createClient({
+      kind: 'client_credentials',
+      scopes: ['users:*', 'email'],
+    });
     caller = { id: created.client.id, secret: created.secret! };
   });
   after(() => server.close());

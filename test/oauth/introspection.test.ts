@@ -12,7 +12,10 @@ describe('POST /oauth/introspect and /oauth/revoke', () => {
   let caller: { id: string; secret: string };
   before(async () => {
     server = await startTestServer();
-    const created = await server.createClient({ kind: 'client_credentials' });
+    const created = await server.createClient({
+      kind: 'client_credentials',
+      scopes: ['users:*', 'email'],
+    });
     caller = { id: created.client.id, secret: created.secret! };
   });
   after(() => server.close());
@@ -142,7 +145,10 @@ describe('POST /oauth/introspect and /oauth/revoke', () => {
 
   test('a client cannot revoke another client’s token', async () => {
     const token = await issue();
-    const other = await server.createClient({ kind: 'client_credentials' });
+    const other = await server.createClient({
+      kind: 'client_credentials',
+      scopes: ['users:*', 'email'],
+    });
     const response = await postForm(
       server.app,
       '/oauth/revoke',

@@ -130,7 +130,10 @@ for (const dialect of await testDialects()) {
     });
 
     test('client credentials', async () => {
-      const { client, secret } = await server.createClient({ kind: 'client_credentials' });
+      const { client, secret } = await server.createClient({
+        kind: 'client_credentials',
+        scopes: ['users:*', 'email'],
+      });
       const config = await discover(client.id, secret!);
       const tokens = await oidc.clientCredentialsGrant(config, { scope: 'users:read' });
       assert.equal(tokens.scope, 'users:read');

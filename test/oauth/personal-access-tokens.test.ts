@@ -30,17 +30,24 @@ describe('personal access tokens', () => {
 
   test('a user creates a named long-lived token (shown once), lists it and revokes it', async () => {
     const { user, auth, clientAuth } = await signedInUser();
-    const created = await server.app.inject({
+    const beyond = await server.app.inject({
       method: 'POST',
       url: '/oauth/personal-access-tokens',
       headers: auth,
       payload: { name: 'CI deploy', scopes: ['users:read'] },
     });
+    assert.equal(beyond.statusCode, 403, 'a token holds only what its user holds');
+    const created = await server.app.inject({
+      method: 'POST',
+      url: '/oauth/personal-access-tokens',
+      headers: auth,
+      payload: { name: 'CI deploy', scopes: ['api-keys:read'] },
+    });
     assert.equal(created.statusCode, 201);
     const body = created.json();
     const claims = decodeJwt(body.access_token);
     assert.equal(claims.sub, user.id);
-    assert.equal(claims.scope, 'users:read');
+    assert.equal(claims.scope, 'api-keys:read');
     assert.equal(claims.exp! - claims.iat!, 365 * 86_400);
 
     const list = await server.app.inject({ url: '/oauth/personal-access-tokens', headers: auth });
@@ -112,7 +119,7 @@ describe('personal access tokens', () => {
       method: 'POST',
       url: '/oauth/personal-access-tokens',
       headers: { authorization: `Bearer ${firstPartyToken}` },
-      payload: { name: 'from the dashboard', scopes: ['users:read'] },
+      payload: { name: 'from the dashboard', scopes: ['api-keys:read'] },
     });
     assert.equal(created.statusCode, 201);
 
@@ -167,12 +174,15 @@ describe('personal access tokens', () => {
     );
   });
 
-  test('without a token: 401; with a client (not user) token: 401; bad body: 400', async () => {
+  test('without a token: 401; with a client (not user) token: 403; bad body: 400', async () => {
     assert.equal(
       (await server.app.inject({ url: '/oauth/personal-access-tokens' })).statusCode,
       401,
     );
-    const { client, secret } = await server.createClient({ kind: 'client_credentials' });
+    const { client, secret } = await server.createClient({
+      kind: 'client_credentials',
+      scopes: ['users:*', 'email'],
+    });
     const clientToken = (
       await postForm(
         server.app,
@@ -188,7 +198,7 @@ describe('personal access tokens', () => {
           headers: { authorization: `Bearer ${clientToken}` },
         })
       ).statusCode,
-      401,
+      403,
     );
     const { auth } = await signedInUser();
     const bad = await server.app.inject({

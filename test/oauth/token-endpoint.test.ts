@@ -11,7 +11,10 @@ describe('POST /oauth/token', () => {
   after(() => server.close());
 
   test('client_secret_post works like client_secret_basic', async () => {
-    const { client, secret } = await server.createClient({ kind: 'client_credentials' });
+    const { client, secret } = await server.createClient({
+      kind: 'client_credentials',
+      scopes: ['users:*', 'email'],
+    });
     const response = await postForm(server.app, '/oauth/token', {
       grant_type: 'client_credentials',
       client_id: client.id,
@@ -22,7 +25,10 @@ describe('POST /oauth/token', () => {
   });
 
   test('Basic credentials are form-decoded (RFC 6749 §2.3.1)', async () => {
-    const { client, secret } = await server.createClient({ kind: 'client_credentials' });
+    const { client, secret } = await server.createClient({
+      kind: 'client_credentials',
+      scopes: ['users:*', 'email'],
+    });
     // base64url secrets contain - and _, which survive encoding; the header must still decode.
     const response = await postForm(
       server.app,
@@ -34,7 +40,10 @@ describe('POST /oauth/token', () => {
   });
 
   test('an unknown client and a wrong secret get the same 401 invalid_client', async () => {
-    const { client } = await server.createClient({ kind: 'client_credentials' });
+    const { client } = await server.createClient({
+      kind: 'client_credentials',
+      scopes: ['users:*', 'email'],
+    });
     const wrong = await postForm(
       server.app,
       '/oauth/token',
@@ -55,7 +64,10 @@ describe('POST /oauth/token', () => {
   });
 
   test('two authentication methods at once are invalid_request', async () => {
-    const { client, secret } = await server.createClient({ kind: 'client_credentials' });
+    const { client, secret } = await server.createClient({
+      kind: 'client_credentials',
+      scopes: ['users:*', 'email'],
+    });
     const response = await postForm(
       server.app,
       '/oauth/token',
@@ -66,7 +78,10 @@ describe('POST /oauth/token', () => {
   });
 
   test('an unknown grant type is unsupported_grant_type; a grant the client lacks is unauthorized_client', async () => {
-    const { client, secret } = await server.createClient({ kind: 'client_credentials' });
+    const { client, secret } = await server.createClient({
+      kind: 'client_credentials',
+      scopes: ['users:*', 'email'],
+    });
     const auth = { authorization: basic(client.id, secret!) };
     const unknown = await postForm(
       server.app,
@@ -166,7 +181,10 @@ describe('POST /oauth/token', () => {
   });
 
   test('a JSON body or an oversized field is a clean 4xx, never a 500', async () => {
-    const { client, secret } = await server.createClient({ kind: 'client_credentials' });
+    const { client, secret } = await server.createClient({
+      kind: 'client_credentials',
+      scopes: ['users:*', 'email'],
+    });
     const huge = await postForm(
       server.app,
       '/oauth/token',

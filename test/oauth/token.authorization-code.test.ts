@@ -128,7 +128,10 @@ for (const dialect of await testDialects()) {
     test('a revoked client gets nothing and its tokens stop introspecting active', async () => {
       const flow = await obtainCode(server);
       const tokens = (await flow.exchange()).json();
-      const introspector = await server.createClient({ kind: 'client_credentials' });
+      const introspector = await server.createClient({
+        kind: 'client_credentials',
+        scopes: ['users:*', 'email'],
+      });
       const introspect = (token: string) =>
         server.app
           .inject({

@@ -61,6 +61,22 @@ for (const dialect of await testDialects()) {
       );
 
       const invitee = await signIn();
+      const plainInvite = await call(
+        'POST',
+        `/api/v1/organizations/${org.id}/invitations`,
+        owner.auth,
+        { email: invitee.user.email, role: 'editor' },
+      );
+      assert.equal(
+        plainInvite.statusCode,
+        403,
+        'org grants count only in a session switched to it',
+      );
+      const ownerInOrg = await call('POST', '/api/v1/auth/switch-org', owner.auth, {
+        organization_id: org.id,
+      });
+      assert.equal(ownerInOrg.statusCode, 200, ownerInOrg.body);
+      owner.auth = { authorization: `Bearer ${ownerInOrg.json().access_token}` };
       const invited = await call(
         'POST',
         `/api/v1/organizations/${org.id}/invitations`,
@@ -108,8 +124,9 @@ for (const dialect of await testDialects()) {
       const pair = switched.json() as { access_token: string; refresh_token: string };
       const claims = decodeJwt(pair.access_token);
       assert.equal(claims.org, org.id);
-      assert.deepEqual(claims.roles, ['editor']);
-      assert.deepEqual(claims.permissions, ['posts:*']);
+      assert.deepEqual(claims.roles, [], 'global claims hold global grants only');
+      assert.deepEqual(claims.org_roles, ['editor']);
+      assert.deepEqual(claims.org_permissions, ['posts:*']);
       assert.equal(
         (await call('GET', '/api/v1/auth/me', invitee.auth)).statusCode,
         401,

@@ -121,7 +121,7 @@ for (const dialect of await testDialects()) {
       assert.ok(!(await hasRole(ctx(), user.id, manager, { org: globex.id })));
     });
 
-    test('access tokens carry the roles, permissions and organization in force', async () => {
+    test('access tokens carry global grants only; an organization’s grants never become global claims', async () => {
       const org = await createOrganization(ctx(), { name: `Initech ${++counter}` });
       const writer = uniqueRole('writer');
       await createRole(ctx(), { name: writer, permissions: ['posts:write'] });
@@ -138,9 +138,10 @@ for (const dialect of await testDialects()) {
       );
       assert.equal(response.statusCode, 200, response.body);
       const claims = decodeJwt(response.json().access_token);
-      assert.equal(claims.org, org.id);
-      assert.deepEqual(claims.roles, [writer]);
-      assert.deepEqual(claims.permissions, ['posts:write', 'profile:edit']);
+      assert.equal(claims.org, undefined, 'a sign-in acts for no organization');
+      assert.deepEqual(claims.roles, []);
+      assert.deepEqual(claims.permissions, ['profile:edit']);
+      assert.equal(claims.org_roles, undefined);
     });
 
     test('deleting a role takes it from every holder; the catalogue lists defined permissions', async () => {

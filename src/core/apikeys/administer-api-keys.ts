@@ -7,6 +7,7 @@ import { findOrganization } from '../rbac/manage-organizations.js';
 import type { ApiKey } from './api-key.js';
 import { createApiKey, type CreateApiKeyOptions, type CreatedApiKey } from './create-api-key.js';
 import { findApiKey, updateApiKey, type ApiKeyChanges } from './manage-api-key.js';
+import { checkScopes, checkTier } from './validate.js';
 
 /**
  * API-key management on behalf of a caller (the REST API). A user manages their own keys with
@@ -23,15 +24,18 @@ function aboveSelfService(ctx: CoreContext, tier: string): boolean {
   return tiers.indexOf(tier) > tiers.indexOf(max);
 }
 
-/** The caller may give these scopes and this tier to a key in organization `org`. */
+/**
+ * The caller may give these scopes and this tier to a key in organization `org`. Malformed ones
+ * are refused first (400), as creating the key would.
+ */
 async function requireGrantable(
   ctx: CoreContext,
   caller: Caller,
-  changes: { scopes?: readonly string[]; tier?: string },
+  changes: { scopes?: string[]; tier?: string },
   org: string | null,
 ): Promise<void> {
-  if (changes.scopes) await requireWithinPower(ctx, caller, changes.scopes, org);
-  if (changes.tier !== undefined && aboveSelfService(ctx, changes.tier))
+  if (changes.scopes) await requireWithinPower(ctx, caller, checkScopes(changes.scopes), org);
+  if (changes.tier !== undefined && aboveSelfService(ctx, checkTier(ctx, changes.tier)))
     await requirePermission(ctx, caller, API_KEYS_ADMIN);
 }
 
