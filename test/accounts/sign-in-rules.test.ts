@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { LightMyRequestResponse } from 'fastify';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { testDialects } from '../helpers/dialects.js';
-import { basic, pkcePair } from '../helpers/oauth-inject.js';
+import { basic, pkcePair, postForm } from '../helpers/oauth-inject.js';
 import { FormBrowser } from '../helpers/browser-flow.js';
 import { REDIRECT } from '../helpers/code-flow.js';
 import { createUser } from '../../src/core/users/create-user.js';
@@ -254,5 +254,64 @@ for (const dialect of await testDialects()) {
         });
       });
     }
+
+    describe('refresh after the user was disabled', () => {
+      const signedInPair = async (server: TestServer) => {
+        const { client, secret } = await server.createClient({ kind: 'password' });
+        const user = await server.createUser(undefined, PASSWORD);
+        const auth = basic(client.id, secret!);
+        const tokens = await postForm(
+          server.app,
+          '/oauth/token',
+          { grant_type: 'password', username: user.email, password: PASSWORD },
+          { authorization: auth },
+        );
+        assert.equal(tokens.statusCode, 200, tokens.body);
+        const refresh = (refreshToken: string) =>
+          postForm(
+            server.app,
+            '/oauth/token',
+            { grant_type: 'refresh_token', refresh_token: refreshToken },
+            { authorization: auth },
+          );
+        return { user, refreshToken: tokens.json().refresh_token as string, refresh };
+      };
+
+      test('/oauth/token refuses the refresh of a user disabled since (invalid_grant)', async () => {
+        const { user, refreshToken, refresh } = await signedInPair(strict);
+        await disableUser(strict.portcullis.ctx, user.id);
+        const refused = await refresh(refreshToken);
+        assert.equal(refused.statusCode, 400);
+        assert.equal(refused.json().error, 'invalid_grant');
+      });
+
+      test('the grant itself checks: a user marked disabled with their tokens left alive cannot refresh', async () => {
+        const { user, refreshToken, refresh } = await signedInPair(strict);
+        const now = strict.clock.now();
+        await strict.portcullis.ctx.repos.users.setDisabled(user.id, now, now);
+        const refused = await refresh(refreshToken);
+        assert.equal(refused.statusCode, 400);
+        assert.equal(refused.json().error, 'invalid_grant');
+      });
+
+      test('/api/v1/auth/refresh refuses the refresh of a user disabled since', async () => {
+        const user = await strict.createUser(undefined, PASSWORD);
+        const pair = await strict.app.inject({
+          method: 'POST',
+          url: '/api/v1/auth/login',
+          remoteAddress: newIp(),
+          payload: { email: user.email, password: PASSWORD },
+        });
+        assert.equal(pair.statusCode, 200, pair.body);
+        await disableUser(strict.portcullis.ctx, user.id);
+        const refused = await strict.app.inject({
+          method: 'POST',
+          url: '/api/v1/auth/refresh',
+          payload: { refresh_token: pair.json().refresh_token },
+        });
+        assert.equal(refused.statusCode, 400);
+        assert.equal(refused.json().error, 'invalid_grant');
+      });
+    });
   });
 }
