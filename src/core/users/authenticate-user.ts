@@ -6,7 +6,9 @@ let dummyHash: Promise<string> | undefined;
 
 /**
  * Checks an email and password. Unknown emails cost one argon2 verification too, so the two
- * failures cannot be told apart by timing. Disabled users fail like wrong passwords.
+ * failures cannot be told apart by timing. Disabled users fail like wrong passwords (after the
+ * same verification, so in the same time). Sign in through `signIn`, never this alone: it adds
+ * the brute-force limits and the other account rules.
  */
 export async function authenticateUser(
   ctx: CoreContext,

@@ -74,6 +74,17 @@ export async function authorizeRoutes(
             const message = `Too many failed attempts. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`;
             return renderLogin(request, reply, authz, params, message, form.email, 429);
           }
+          if (result.reason === 'email_not_verified') {
+            return renderLogin(
+              request,
+              reply,
+              authz,
+              params,
+              'Confirm your email address first: follow the link in the mail we sent you.',
+              form.email,
+              403,
+            );
+          }
           return renderLogin(
             request,
             reply,
