@@ -4,7 +4,7 @@ import type { ClientRepository } from './clients/client.js';
 import type { UserClaimsSource, UserRepository } from './users/user.js';
 import type { RbacRepository } from './rbac/rbac.js';
 import type { AccountTokenRepository } from './accounts/account-token.js';
-import type { Mailer } from './accounts/mailer.js';
+import type { MailQueue } from './accounts/mail-queue.js';
 import type { OrganizationRepository } from './rbac/organization.js';
 import type { ScopeRepository } from './scopes/scope.js';
 import type { AuthorizationCodeRepository } from './oauth/authorization-code.js';
@@ -51,6 +51,6 @@ export interface CoreContext {
   apiKeyLimiter: ApiKeyRateLimiter;
   /** Per-key usage counts, written in batches. */
   apiKeyUsage: ApiKeyUsageRecorder;
-  /** Verification and reset mail (SMTP, or files in storage/mail). */
-  mailer: Mailer;
+  /** Verification, reset and invitation mail: queued here, sent by its worker. */
+  mailQueue: MailQueue;
 }

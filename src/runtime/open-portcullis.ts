@@ -7,6 +7,7 @@ import type { UserClaimsSource } from '../core/users/user.js';
 import { rbacUserClaims } from '../core/rbac/user-claims.js';
 import { createMailer } from '../store/mailer.js';
 import type { Mailer } from '../core/accounts/mailer.js';
+import { MailQueue, type MailFailure } from '../core/accounts/mail-queue.js';
 import { ensureAdminRole } from '../core/rbac/manage-roles.js';
 import { createLoginThrottle, memoryLoginLimiters } from '../core/ratelimit/login-throttle.js';
 import { syncConfiguredScopes } from '../core/scopes/sync-scopes.js';
@@ -72,7 +73,19 @@ export async function openPortcullis(
   const clock = options.clock ?? systemClock;
   const { db, dialect, location, schema } = openDatabase(config.databaseUrl, options);
   const redis = config.redisUrl ? openRedis(config.redisUrl) : undefined;
+  const mailQueue = new MailQueue(
+    options.mailer ??
+      createMailer({
+        smtpUrl: config.smtpUrl,
+        from: config.mailFrom,
+        storageDir: config.storageDir,
+        clock,
+      }),
+    reportMailFailure,
+  );
   const closeAll = async () => {
+    // Queued mail is composed from the database: send it before the database closes.
+    await mailQueue.drained();
     await redis?.close();
     await db.destroy();
   };
@@ -117,14 +130,7 @@ export async function openPortcullis(
         redis ? redisLimiterFactory(redis.client) : memoryLimiterFactory,
       ),
       apiKeyUsage: new ApiKeyUsageRecorder(repos.apiKeyUsage, clock),
-      mailer:
-        options.mailer ??
-        createMailer({
-          smtpUrl: config.smtpUrl,
-          from: config.mailFrom,
-          storageDir: config.storageDir,
-          clock,
-        }),
+      mailQueue,
       loginThrottle: createLoginThrottle(
         redis
           ? redisLoginLimiters(redis.client, config.loginThrottle)
@@ -151,6 +157,16 @@ export async function openPortcullis(
     await closeAll();
     throw error;
   }
+}
+
+/**
+ * A mail that could not be sent is reported as a process warning (in the logs) with its purpose
+ * and the error's message only: the body holds a live token, and the recipient is not needed to
+ * see that the transport is failing.
+ */
+function reportMailFailure({ purpose, error }: MailFailure): void {
+  const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  process.emitWarning(`could not send the ${purpose} mail: ${reason}`, 'PortcullisWarning');
 }
 
 /**

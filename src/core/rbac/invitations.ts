@@ -11,7 +11,8 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /**
  * Invites an email to an organization (with a role there, optionally): a single-use token,
- * mailed, kept only as its SHA-256, valid for 7 days. The address need not have an account yet.
+ * mailed through the mail queue, kept only as its SHA-256, valid for 7 days. The address need
+ * not have an account yet.
  */
 export async function inviteMember(
   ctx: CoreContext,
@@ -34,7 +35,8 @@ export async function inviteMember(
     acceptedAt: null,
     createdAt: now,
   });
-  await ctx.mailer.send({
+  // The inviter's request does not wait for the transport: the mail worker sends it.
+  const mail = {
     to: email,
     subject: `You are invited to ${org.name}`,
     text: [
@@ -45,7 +47,8 @@ export async function inviteMember(
       '',
       `The invitation works once, for ${INVITATION_DAYS} days.`,
     ].join('\n'),
-  });
+  };
+  ctx.mailQueue.enqueue({ purpose: 'invitation', compose: async () => mail });
 }
 
 /**
