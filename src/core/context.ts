@@ -19,6 +19,7 @@ import type { MaintenanceRepository } from './maintenance/maintenance-repository
 import type { ApiKeyRepository, ApiKeyUsageRepository } from './apikeys/api-key.js';
 import type { ApiKeyUsageRecorder } from './apikeys/usage-recorder.js';
 import type { ApiKeyRateLimiter } from './ratelimit/api-key-limits.js';
+import type { MailLimiter } from './ratelimit/mail-limits.js';
 
 export interface Repositories {
   clients: ClientRepository;
@@ -53,4 +54,6 @@ export interface CoreContext {
   apiKeyUsage: ApiKeyUsageRecorder;
   /** Verification, reset and invitation mail: queued here, sent by its worker. */
   mailQueue: MailQueue;
+  /** Requests that send mail, per recipient address and per client address. */
+  mailLimiter: MailLimiter;
 }

@@ -25,6 +25,7 @@ import { redisLimiterFactory } from '../store/redis-api-key-limits.js';
 import { redisRevocationList } from '../store/redis-revocation-list.js';
 import type { RevokedAccessToken } from '../core/tokens/revocation-list.js';
 import { createApiKeyRateLimiter, memoryLimiterFactory } from '../core/ratelimit/api-key-limits.js';
+import { createMailLimiter } from '../core/ratelimit/mail-limits.js';
 import { ApiKeyUsageRecorder } from '../core/apikeys/usage-recorder.js';
 
 export interface Portcullis {
@@ -118,6 +119,8 @@ export async function openPortcullis(
     );
     if (signing) await keys.register(clock.now() + longestTokenLifetimeMs(config));
     else await keys.reload();
+    // Rate-limit counters: shared by every node through Redis when there is one.
+    const limiterFactory = redis ? redisLimiterFactory(redis.client) : memoryLimiterFactory;
     const ctx: CoreContext = {
       config,
       clock,
@@ -127,10 +130,11 @@ export async function openPortcullis(
       apiKeyLimiter: createApiKeyRateLimiter(
         { live: config.apiKeys.tiers, test: config.apiKeys.testTiers },
         config.apiKeys.defaultTier,
-        redis ? redisLimiterFactory(redis.client) : memoryLimiterFactory,
+        limiterFactory,
       ),
       apiKeyUsage: new ApiKeyUsageRecorder(repos.apiKeyUsage, clock),
       mailQueue,
+      mailLimiter: createMailLimiter(config.mailThrottle, limiterFactory),
       loginThrottle: createLoginThrottle(
         redis
           ? redisLoginLimiters(redis.client, config.loginThrottle)

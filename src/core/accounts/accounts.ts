@@ -7,6 +7,7 @@ import { revokeUserTokens } from '../tokens/refresh-tokens.js';
 import { normalizeEmail, type User } from '../users/user.js';
 import { alreadyRegisteredMail, passwordResetMail, verificationMail } from './account-mails.js';
 import { checkPasswordPolicy } from './password-policy.js';
+import { admitMail } from '../ratelimit/mail-limits.js';
 
 /**
  * Self-service registration. The answer never tells whether the email was taken: a new address
@@ -14,16 +15,19 @@ import { checkPasswordPolicy } from './password-policy.js';
  * cost one argon2 hash and both queue exactly one mail (composed and sent by the mail worker,
  * so neither waits for the transport).
  * @throws InvalidInputError for a bad email or a password the policy refuses (checked first,
- *   the same for taken and new addresses).
+ *   the same for taken and new addresses); MailLimitExceededError past the mail limits of the
+ *   address or of the client `ip` (counted before the address is looked up).
  */
 export async function register(
   ctx: CoreContext,
   input: { email: string; password: string; name?: string | null },
+  client: { ip: string },
 ): Promise<void> {
   if (!ctx.config.accounts.registration)
     throw new InvalidInputError('registration is closed on this server');
   const email = normalizeEmail(input.email);
   checkPasswordPolicy(input.password, ctx.config.accounts.passwordMinLength, email);
+  await admitMail(ctx, { address: email, ip: client.ip });
   const existing = await ctx.repos.users.findByEmail(email);
   if (existing) {
     await hashPassword(input.password);
@@ -61,9 +65,16 @@ export async function verifyEmail(ctx: CoreContext, token: string): Promise<bool
  * Queues a reset link for an active account; the same (and the same steps) for any other
  * address. The request only queues the mail: whether the account exists is looked up, and its
  * token minted, by the mail worker, so nothing in the answer or its timing depends on it.
+ * @throws MailLimitExceededError past the mail limits of the address (known or not) or of the
+ *   client `ip`.
  */
-export async function forgotPassword(ctx: CoreContext, email: string): Promise<void> {
+export async function forgotPassword(
+  ctx: CoreContext,
+  email: string,
+  client: { ip: string },
+): Promise<void> {
   const address = normalizeEmail(email);
+  await admitMail(ctx, { address, ip: client.ip });
   ctx.mailQueue.enqueue({
     purpose: 'password reset',
     compose: () => passwordResetMail(ctx, address),

@@ -167,6 +167,7 @@ export async function organizationRoutes(app: FastifyInstance, { ctx }: { ctx: C
         email: request.body.email,
         role: request.body.role ?? null,
         invitedBy: user.id,
+        ip: request.ip,
       });
       return reply.code(202).headers(NO_STORE).send({ message: 'the invitation is on its way' });
     },
