@@ -109,6 +109,18 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    /**
+     * Limits on the endpoints that send mail (register, forgot-password, invitations): per
+     * recipient address, counted whether or not an account uses it, and per client address.
+     */
+    mailThrottle: z
+      .object({
+        mailsPerAddress: z.number().int().positive().default(5),
+        mailsPerIp: z.number().int().positive().default(20),
+        windowMinutes: z.number().int().positive().max(1440).default(60),
+      })
+      .strict()
+      .prefault({}),
     /** Mail (verification and reset links): SMTP when set, else `.eml` files in storage/mail. */
     smtpUrl: z
       .string()

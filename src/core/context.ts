@@ -4,7 +4,7 @@ import type { ClientRepository } from './clients/client.js';
 import type { UserClaimsSource, UserRepository } from './users/user.js';
 import type { RbacRepository } from './rbac/rbac.js';
 import type { AccountTokenRepository } from './accounts/account-token.js';
-import type { Mailer } from './accounts/mailer.js';
+import type { MailQueue } from './accounts/mail-queue.js';
 import type { OrganizationRepository } from './rbac/organization.js';
 import type { ScopeRepository } from './scopes/scope.js';
 import type { AuthorizationCodeRepository } from './oauth/authorization-code.js';
@@ -19,6 +19,7 @@ import type { MaintenanceRepository } from './maintenance/maintenance-repository
 import type { ApiKeyRepository, ApiKeyUsageRepository } from './apikeys/api-key.js';
 import type { ApiKeyUsageRecorder } from './apikeys/usage-recorder.js';
 import type { ApiKeyRateLimiter } from './ratelimit/api-key-limits.js';
+import type { MailLimiter } from './ratelimit/mail-limits.js';
 
 export interface Repositories {
   clients: ClientRepository;
@@ -51,6 +52,8 @@ export interface CoreContext {
   apiKeyLimiter: ApiKeyRateLimiter;
   /** Per-key usage counts, written in batches. */
   apiKeyUsage: ApiKeyUsageRecorder;
-  /** Verification and reset mail (SMTP, or files in storage/mail). */
-  mailer: Mailer;
+  /** Verification, reset and invitation mail: queued here, sent by its worker. */
+  mailQueue: MailQueue;
+  /** Requests that send mail, per recipient address and per client address. */
+  mailLimiter: MailLimiter;
 }

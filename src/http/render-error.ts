@@ -2,6 +2,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { OAuthError } from '../core/oauth/errors.js';
 import { isStorageUnavailable } from '../store/unavailable.js';
 import { ConflictError, InvalidInputError, NotFoundError } from '../core/entity-errors.js';
+import { MailLimitExceededError } from '../core/ratelimit/mail-limits.js';
 
 /** The status and code of a core entity error, or undefined for any other error. */
 function entityErrorStatus(error: Error): { status: number; code: string } | undefined {
@@ -27,6 +28,14 @@ export function renderError(
       .header('cache-control', 'no-store')
       .status(entity.status)
       .send({ error: entity.code, message: error.message });
+    return;
+  }
+  if (error instanceof MailLimitExceededError) {
+    reply
+      .header('cache-control', 'no-store')
+      .header('retry-after', String(error.retryAfterSeconds))
+      .status(429)
+      .send({ error: error.code, message: error.message });
     return;
   }
   const api = request.url.startsWith('/api/');

@@ -7,6 +7,7 @@ import type { UserClaimsSource } from '../core/users/user.js';
 import { rbacUserClaims } from '../core/rbac/user-claims.js';
 import { createMailer } from '../store/mailer.js';
 import type { Mailer } from '../core/accounts/mailer.js';
+import { MailQueue, type MailFailure } from '../core/accounts/mail-queue.js';
 import { ensureAdminRole } from '../core/rbac/manage-roles.js';
 import { createLoginThrottle, memoryLoginLimiters } from '../core/ratelimit/login-throttle.js';
 import { syncConfiguredScopes } from '../core/scopes/sync-scopes.js';
@@ -24,6 +25,7 @@ import { redisLimiterFactory } from '../store/redis-api-key-limits.js';
 import { redisRevocationList } from '../store/redis-revocation-list.js';
 import type { RevokedAccessToken } from '../core/tokens/revocation-list.js';
 import { createApiKeyRateLimiter, memoryLimiterFactory } from '../core/ratelimit/api-key-limits.js';
+import { createMailLimiter } from '../core/ratelimit/mail-limits.js';
 import { ApiKeyUsageRecorder } from '../core/apikeys/usage-recorder.js';
 
 export interface Portcullis {
@@ -72,7 +74,19 @@ export async function openPortcullis(
   const clock = options.clock ?? systemClock;
   const { db, dialect, location, schema } = openDatabase(config.databaseUrl, options);
   const redis = config.redisUrl ? openRedis(config.redisUrl) : undefined;
+  const mailQueue = new MailQueue(
+    options.mailer ??
+      createMailer({
+        smtpUrl: config.smtpUrl,
+        from: config.mailFrom,
+        storageDir: config.storageDir,
+        clock,
+      }),
+    reportMailFailure,
+  );
   const closeAll = async () => {
+    // Queued mail is composed from the database: send it before the database closes.
+    await mailQueue.drained();
     await redis?.close();
     await db.destroy();
   };
@@ -105,6 +119,8 @@ export async function openPortcullis(
     );
     if (signing) await keys.register(clock.now() + longestTokenLifetimeMs(config));
     else await keys.reload();
+    // Rate-limit counters: shared by every node through Redis when there is one.
+    const limiterFactory = redis ? redisLimiterFactory(redis.client) : memoryLimiterFactory;
     const ctx: CoreContext = {
       config,
       clock,
@@ -114,17 +130,11 @@ export async function openPortcullis(
       apiKeyLimiter: createApiKeyRateLimiter(
         { live: config.apiKeys.tiers, test: config.apiKeys.testTiers },
         config.apiKeys.defaultTier,
-        redis ? redisLimiterFactory(redis.client) : memoryLimiterFactory,
+        limiterFactory,
       ),
       apiKeyUsage: new ApiKeyUsageRecorder(repos.apiKeyUsage, clock),
-      mailer:
-        options.mailer ??
-        createMailer({
-          smtpUrl: config.smtpUrl,
-          from: config.mailFrom,
-          storageDir: config.storageDir,
-          clock,
-        }),
+      mailQueue,
+      mailLimiter: createMailLimiter(config.mailThrottle, limiterFactory),
       loginThrottle: createLoginThrottle(
         redis
           ? redisLoginLimiters(redis.client, config.loginThrottle)
@@ -151,6 +161,16 @@ export async function openPortcullis(
     await closeAll();
     throw error;
   }
+}
+
+/**
+ * A mail that could not be sent is reported as a process warning (in the logs) with its purpose
+ * and the error's message only: the body holds a live token, and the recipient is not needed to
+ * see that the transport is failing.
+ */
+function reportMailFailure({ purpose, error }: MailFailure): void {
+  const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  process.emitWarning(`could not send the ${purpose} mail: ${reason}`, 'PortcullisWarning');
 }
 
 /**

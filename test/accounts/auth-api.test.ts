@@ -24,8 +24,9 @@ for (const dialect of await testDialects()) {
     const post = (url: string, payload: unknown, headers: Record<string, string> = {}) =>
       server.app.inject({ method: 'POST', url, payload: payload as object, headers });
     const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
-    /** Mail written to storage/mail for `to`, newest last. */
-    const mailTo = (to: string) => {
+    /** Mail written to storage/mail for `to`, newest last, once the mail queue has sent it all. */
+    const mailTo = async (to: string) => {
+      await server.portcullis.ctx.mailQueue.drained();
       const folder = join(server.storageDir, 'mail');
       let files: string[] = [];
       try {
@@ -38,8 +39,8 @@ for (const dialect of await testDialects()) {
         .filter((m) => m.includes(`To: ${to}`));
     };
     /** The token of the last link to `path` mailed to `to`. */
-    const mailedToken = (to: string, path: string) => {
-      const mails = mailTo(to);
+    const mailedToken = async (to: string, path: string) => {
+      const mails = await mailTo(to);
       // Quoted-printable may wrap long lines with "=\n"; undo it before reading the link.
       const body = mails
         .at(-1)
@@ -64,7 +65,7 @@ for (const dialect of await testDialects()) {
 
     test('register → confirm by the mailed link → login → me → refresh → logout → token refused', async () => {
       const email = await registered();
-      const token = mailedToken(email, '/api/v1/auth/verify-email');
+      const token = await mailedToken(email, '/api/v1/auth/verify-email');
       const confirmed = await server.app.inject({
         method: 'GET',
         url: `/api/v1/auth/verify-email?token=${encodeURIComponent(token)}`,
@@ -185,7 +186,11 @@ for (const dialect of await testDialects()) {
       const taken = await post('/api/v1/auth/register', { email, password: PASSWORD });
       assert.equal(taken.statusCode, fresh.statusCode);
       assert.equal(taken.body, fresh.body);
-      assert.match(mailTo(email).at(-1) ?? '', /already has one/, 'the owner is told instead');
+      assert.match(
+        (await mailTo(email)).at(-1) ?? '',
+        /already has one/,
+        'the owner is told instead',
+      );
       const unknown = await login(newEmail());
       const wrong = await login(email, 'not the right passphrase');
       assert.equal(unknown.statusCode, wrong.statusCode);
@@ -200,7 +205,7 @@ for (const dialect of await testDialects()) {
       const email = await registered();
       const old = (await login(email)).json();
       await post('/api/v1/auth/forgot-password', { email });
-      const token = mailedToken(email, '/api/v1/auth/reset-password');
+      const token = await mailedToken(email, '/api/v1/auth/reset-password');
       const weak = await post('/api/v1/auth/reset-password', { token, password: 'short' });
       assert.equal(weak.statusCode, 400, 'policy first; the token is not spent');
       const reset = await post('/api/v1/auth/reset-password', {

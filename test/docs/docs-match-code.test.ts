@@ -6,6 +6,7 @@ import { ENVIRONMENT_VARIABLES } from '../../src/config/environment.js';
 import { OAUTH_ERROR_CODES } from '../../src/core/oauth/errors.js';
 import { API_KEY_FAILURE_CODES } from '../../src/core/apikeys/verify-api-key.js';
 import { GUARD_ERROR_CODES } from '../../src/guard/errors.js';
+import { MAIL_LIMIT_EXCEEDED } from '../../src/core/ratelimit/mail-limits.js';
 
 const read = (path: string) => readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8');
 
@@ -26,6 +27,7 @@ test('docs/errors.md documents every OAuth, API-key, guard and auth-API error co
     ...API_KEY_FAILURE_CODES,
     ...GUARD_ERROR_CODES,
     'rate_limit_exceeded',
+    MAIL_LIMIT_EXCEEDED,
     'not_found',
     'conflict',
   ])

@@ -11,6 +11,7 @@ import { buildApp } from '../../src/http/app.js';
 import { createClient, type CreateClientOptions } from '../../src/core/clients/create-client.js';
 import { createUser } from '../../src/core/users/create-user.js';
 import type { User } from '../../src/core/users/user.js';
+import type { Mailer } from '../../src/core/accounts/mailer.js';
 import { createPostgresSchema, POSTGRES_URL, type TestDialect } from './dialects.js';
 
 export interface TestServer {
@@ -47,7 +48,13 @@ let userCounter = 0;
  * to it; otherwise use `app.inject`.
  */
 export async function startTestServer(
-  options: { dialect?: TestDialect; listen?: boolean; config?: ConfigInput } = {},
+  options: {
+    dialect?: TestDialect;
+    listen?: boolean;
+    config?: ConfigInput;
+    /** The mail transport behind the queue (default: `.eml` files in storage/mail). */
+    mailer?: Mailer;
+  } = {},
 ): Promise<TestServer> {
   const storageDir = mkdtempSync(join(tmpdir(), 'portcullis-test-'));
   const port = options.listen ? await freePort() : 8000;
@@ -69,7 +76,11 @@ export async function startTestServer(
     ...options.config,
   });
   const clock = new ManualClock(Date.now());
-  const portcullis = await openPortcullis(config, { clock, ...(schema ? { schema } : {}) });
+  const portcullis = await openPortcullis(config, {
+    clock,
+    ...(schema ? { schema } : {}),
+    ...(options.mailer ? { mailer: options.mailer } : {}),
+  });
   const app = await buildApp(portcullis.ctx, { logger: false });
   if (options.listen) await app.listen({ host: '127.0.0.1', port });
   else await app.ready();

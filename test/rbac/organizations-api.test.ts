@@ -33,7 +33,8 @@ for (const dialect of await testDialects()) {
       headers: Record<string, string>,
       payload?: object,
     ) => server.app.inject({ method, url, headers, ...(payload ? { payload } : {}) });
-    const invitationToken = (email: string) => {
+    const invitationToken = async (email: string) => {
+      await server.portcullis.ctx.mailQueue.drained();
       const folder = join(server.storageDir, 'mail');
       const mail = readdirSync(folder)
         .sort()
@@ -87,7 +88,7 @@ for (const dialect of await testDialects()) {
         },
       );
       assert.equal(invited.statusCode, 202, invited.body);
-      const token = invitationToken(invitee.user.email);
+      const token = await invitationToken(invitee.user.email);
 
       const stranger = await signIn();
       const wrongPerson = await call(

@@ -1,84 +1,40 @@
 import type { CoreContext } from '../context.js';
 import { ConflictError, InvalidInputError } from '../entity-errors.js';
-import { digest, newSecret } from '../secrets.js';
+import { digest } from '../secrets.js';
 import { createUser } from '../users/create-user.js';
 import { hashPassword } from '../users/password.js';
 import { revokeUserTokens } from '../tokens/refresh-tokens.js';
 import { revokeUserApiKeys } from '../apikeys/manage-api-key.js';
 import { normalizeEmail, type User } from '../users/user.js';
-import type { AccountTokenPurpose } from './account-token.js';
+import { alreadyRegisteredMail, passwordResetMail, verificationMail } from './account-mails.js';
 import { checkPasswordPolicy } from './password-policy.js';
-
-const HOUR = 3_600_000;
-const MINUTE = 60_000;
-
-/** Mints a single-use token for `purpose`, retiring the user's earlier ones; returns the token. */
-async function mintAccountToken(
-  ctx: CoreContext,
-  user: User,
-  purpose: AccountTokenPurpose,
-  lifetimeMs: number,
-): Promise<string> {
-  const now = ctx.clock.now();
-  await ctx.repos.accountTokens.retire(user.id, purpose, now);
-  const token = newSecret();
-  await ctx.repos.accountTokens.insert({
-    digest: digest(token),
-    userId: user.id,
-    purpose,
-    expiresAt: now + lifetimeMs,
-    usedAt: null,
-    createdAt: now,
-  });
-  return token;
-}
-
-const link = (ctx: CoreContext, path: string, token: string) =>
-  `${ctx.config.issuer}${path}?token=${encodeURIComponent(token)}`;
-
-export async function sendVerificationMail(ctx: CoreContext, user: User): Promise<void> {
-  const hours = ctx.config.accounts.emailVerificationHours;
-  const token = await mintAccountToken(ctx, user, 'verify_email', hours * HOUR);
-  await ctx.mailer.send({
-    to: user.email,
-    subject: 'Confirm your email address',
-    text: [
-      `Confirm the address ${user.email} for your account:`,
-      '',
-      link(ctx, '/api/v1/auth/verify-email', token),
-      '',
-      `Or send this token to POST /api/v1/auth/verify-email: ${token}`,
-      `The link works once, for ${hours} hours. If you did not sign up, ignore this mail.`,
-    ].join('\n'),
-  });
-}
+import { admitMail } from '../ratelimit/mail-limits.js';
 
 /**
  * Self-service registration. The answer never tells whether the email was taken: a new address
- * gets a verification mail, a taken one a note that someone tried (with the way to reset), and
- * both cost one argon2 hash.
+ * gets a verification mail, a taken one a note that someone tried (with the way to reset), both
+ * cost one argon2 hash and both queue exactly one mail (composed and sent by the mail worker,
+ * so neither waits for the transport).
  * @throws InvalidInputError for a bad email or a password the policy refuses (checked first,
- *   the same for taken and new addresses).
+ *   the same for taken and new addresses); MailLimitExceededError past the mail limits of the
+ *   address or of the client `ip` (counted before the address is looked up).
  */
 export async function register(
   ctx: CoreContext,
   input: { email: string; password: string; name?: string | null },
+  client: { ip: string },
 ): Promise<void> {
   if (!ctx.config.accounts.registration)
     throw new InvalidInputError('registration is closed on this server');
   const email = normalizeEmail(input.email);
   checkPasswordPolicy(input.password, ctx.config.accounts.passwordMinLength, email);
+  await admitMail(ctx, { address: email, ip: client.ip });
   const existing = await ctx.repos.users.findByEmail(email);
   if (existing) {
     await hashPassword(input.password);
-    await ctx.mailer.send({
-      to: existing.email,
-      subject: 'Someone tried to register with your address',
-      text: [
-        `Somebody tried to create an account with ${existing.email}, which already has one.`,
-        'If it was you and you forgot your password, ask for a reset: POST /api/v1/auth/forgot-password.',
-        'Otherwise, ignore this mail.',
-      ].join('\n'),
+    ctx.mailQueue.enqueue({
+      purpose: 'registration',
+      compose: async () => alreadyRegisteredMail(existing),
     });
     return;
   }
@@ -90,7 +46,7 @@ export async function register(
     if (error instanceof ConflictError) return;
     throw error;
   }
-  await sendVerificationMail(ctx, user);
+  ctx.mailQueue.enqueue({ purpose: 'registration', compose: () => verificationMail(ctx, user) });
 }
 
 /** Confirms an email with the mailed token. @returns false for an unknown, used or expired one. */
@@ -106,23 +62,23 @@ export async function verifyEmail(ctx: CoreContext, token: string): Promise<bool
   return true;
 }
 
-/** Mails a reset link to an active account; silent (and the same) for any other address. */
-export async function forgotPassword(ctx: CoreContext, email: string): Promise<void> {
-  const user = await ctx.repos.users.findByEmail(normalizeEmail(email));
-  if (!user || user.disabledAt !== null) return;
-  const minutes = ctx.config.accounts.passwordResetMinutes;
-  const token = await mintAccountToken(ctx, user, 'reset_password', minutes * MINUTE);
-  await ctx.mailer.send({
-    to: user.email,
-    subject: 'Reset your password',
-    text: [
-      'Someone asked to reset the password of your account. To choose a new one:',
-      '',
-      link(ctx, '/api/v1/auth/reset-password', token),
-      '',
-      `Or send this token with the new password to POST /api/v1/auth/reset-password: ${token}`,
-      `It works once, for ${minutes} minutes. If it was not you, ignore this mail: nothing changed.`,
-    ].join('\n'),
+/**
+ * Queues a reset link for an active account; the same (and the same steps) for any other
+ * address. The request only queues the mail: whether the account exists is looked up, and its
+ * token minted, by the mail worker, so nothing in the answer or its timing depends on it.
+ * @throws MailLimitExceededError past the mail limits of the address (known or not) or of the
+ *   client `ip`.
+ */
+export async function forgotPassword(
+  ctx: CoreContext,
+  email: string,
+  client: { ip: string },
+): Promise<void> {
+  const address = normalizeEmail(email);
+  await admitMail(ctx, { address, ip: client.ip });
+  ctx.mailQueue.enqueue({
+    purpose: 'password reset',
+    compose: () => passwordResetMail(ctx, address),
   });
 }
 

@@ -1,5 +1,6 @@
-import { RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { RateLimiterMemory, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { TriesInFlight } from './tries-in-flight.js';
+import { giveBack, takeFromEach, type Counter } from './take-from-each.js';
 
 /** One sign-in try: who it claims to be and where it comes from. */
 export interface LoginAttempt {
@@ -67,57 +68,23 @@ const MAX_QUEUE_MS = 3000;
 /** Tries of one account queued in one process; more are refused at once. */
 const MAX_QUEUED_PER_ACCOUNT = 50;
 
-interface Counter {
-  limiter: RateLimiterAbstract;
-  key: string;
+interface AttemptCounter extends Counter {
   /** Whether the account's own tries in flight can give a point back (not the IP counter). */
   ofAccount: boolean;
 }
 
 export function createLoginThrottle(limiters: LoginLimiters): LoginThrottle {
   const inFlight = new TriesInFlight();
-  const counters = (attempt: LoginAttempt): Counter[] => [
+  const counters = (attempt: LoginAttempt): AttemptCounter[] => [
     { limiter: limiters.pair, key: `${attempt.email}|${attempt.ip}`, ofAccount: true },
     { limiter: limiters.account, key: attempt.email, ofAccount: true },
     { limiter: limiters.ip, key: attempt.ip, ofAccount: false },
   ];
-  // Best effort: a give-back that fails leaves a point spent (stricter), never a fault.
-  const giveBack = async (taken: Counter[]) => {
-    for (const { limiter, key } of taken) await limiter.reward(key, 1).catch(() => undefined);
-  };
-
-  /**
-   * A full counter refuses the try before anything is consumed, so a flood of refused tries
-   * never inflates the other counters; otherwise one point from each counter, most specific
-   * first, stopping (and giving back) at the first refusal.
-   */
   const take = async (attempt: LoginAttempt): Promise<{ wait: number; ofAccount: boolean }> => {
-    const all = counters(attempt);
-    for (const counter of all) {
-      const state = await counter.limiter.get(counter.key);
-      // A window that has ended no longer blocks, even before the store has dropped its count
-      // (the memory store deletes on a timer; a clock that moved on must not wait for it).
-      if (state && state.consumedPoints >= counter.limiter.points && state.msBeforeNext > 0) {
-        return { wait: Math.max(state.msBeforeNext, 1), ofAccount: counter.ofAccount };
-      }
-    }
-    const taken: Counter[] = [];
-    for (const counter of all) {
-      try {
-        await counter.limiter.consume(counter.key);
-        taken.push(counter);
-      } catch (rejection) {
-        // rate-limiter-flexible rejects with a RateLimiterRes when the counter is full, and
-        // with an Error when its store fails (which must not let the try through).
-        if (!(rejection instanceof RateLimiterRes)) {
-          await giveBack(taken);
-          throw rejection;
-        }
-        await giveBack([...taken, counter]);
-        return { wait: Math.max(rejection.msBeforeNext, 1), ofAccount: counter.ofAccount };
-      }
-    }
-    return { wait: 0, ofAccount: false };
+    const refused = await takeFromEach(counters(attempt));
+    return refused
+      ? { wait: refused.wait, ofAccount: refused.counter.ofAccount }
+      : { wait: 0, ofAccount: false };
   };
 
   return {

@@ -3,6 +3,7 @@ import { InvalidInputError } from '../entity-errors.js';
 import { digest, newSecret } from '../secrets.js';
 import { normalizeEmail } from '../users/user.js';
 import { findRole } from './manage-roles.js';
+import { admitMail } from '../ratelimit/mail-limits.js';
 import type { Organization } from './organization.js';
 
 const INVITATION_DAYS = 7;
@@ -11,17 +12,26 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /**
  * Invites an email to an organization (with a role there, optionally): a single-use token,
- * mailed, kept only as its SHA-256, valid for 7 days. The address need not have an account yet.
+ * mailed through the mail queue, kept only as its SHA-256, valid for 7 days. The address need
+ * not have an account yet.
+ * @throws MailLimitExceededError past the mail limits of the invited address or of `ip`.
  */
 export async function inviteMember(
   ctx: CoreContext,
   org: Organization,
-  options: { email: string; role?: string | null; invitedBy: string | null },
+  options: {
+    email: string;
+    role?: string | null;
+    invitedBy: string | null;
+    /** The inviting client's address, charged with the address invited (mail limits). */
+    ip: string;
+  },
 ): Promise<void> {
   const email = normalizeEmail(options.email);
   if (!EMAIL.test(email) || email.length > 254)
     throw new InvalidInputError('email is not a valid address');
   if (options.role) await findRole(ctx, options.role);
+  await admitMail(ctx, { address: email, ip: options.ip });
   const token = newSecret();
   const now = ctx.clock.now();
   await ctx.repos.organizations.insertInvitation({
@@ -34,7 +44,8 @@ export async function inviteMember(
     acceptedAt: null,
     createdAt: now,
   });
-  await ctx.mailer.send({
+  // The inviter's request does not wait for the transport: the mail worker sends it.
+  const mail = {
     to: email,
     subject: `You are invited to ${org.name}`,
     text: [
@@ -45,7 +56,8 @@ export async function inviteMember(
       '',
       `The invitation works once, for ${INVITATION_DAYS} days.`,
     ].join('\n'),
-  });
+  };
+  ctx.mailQueue.enqueue({ purpose: 'invitation', compose: async () => mail });
 }
 
 /**

@@ -65,7 +65,7 @@ export async function inviteAs(
   ctx: CoreContext,
   caller: Caller,
   orgId: string,
-  options: { email: string; role?: string | null },
+  options: { email: string; role?: string | null; ip: string },
 ): Promise<void> {
   const org = await memberOrganization(ctx, caller, orgId);
   await requirePermission(ctx, caller, 'members:invite', org.id);
@@ -77,6 +77,7 @@ export async function inviteAs(
     email: options.email,
     role: options.role ?? null,
     invitedBy: caller.userId,
+    ip: options.ip,
   });
 }
 

@@ -64,7 +64,7 @@ export async function authRoutes(app: FastifyInstance, { ctx }: { ctx: CoreConte
       },
     },
     async (request, reply) => {
-      await register(ctx, request.body);
+      await register(ctx, request.body, { ip: request.ip });
       return reply
         .code(202)
         .headers(NO_STORE)
@@ -253,7 +253,7 @@ export async function authRoutes(app: FastifyInstance, { ctx }: { ctx: CoreConte
       },
     },
     async (request, reply) => {
-      await forgotPassword(ctx, request.body.email);
+      await forgotPassword(ctx, request.body.email, { ip: request.ip });
       return reply
         .code(202)
         .headers(NO_STORE)
