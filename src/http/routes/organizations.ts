@@ -149,11 +149,7 @@ export async function organizationRoutes(app: FastifyInstance, { ctx }: { ctx: C
       await inviteAs(ctx, await caller(request), request.params.id, {
         email: request.body.email,
         role: request.body.role ?? null,
-<<<<<<< HEAD
-=======
-        invitedBy: user.id,
         ip: request.ip,
->>>>>>> fix-b
       });
       return reply.code(202).headers(NO_STORE).send({ message: 'the invitation is on its way' });
     },
