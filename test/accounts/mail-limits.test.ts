@@ -112,12 +112,21 @@ for (const dialect of await testDialects()) {
         payload: { name: unique('Org') },
       });
       assert.equal(created.statusCode, 201, created.body);
+      // The creator's admin role counts in a session switched to the organization.
+      const switched = await server.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/switch-org',
+        headers: auth,
+        payload: { organization_id: created.json().id },
+      });
+      assert.equal(switched.statusCode, 200, switched.body);
+      const inOrg = { authorization: `Bearer ${switched.json().access_token}` };
       const invitee = `${unique('invitee')}@example.com`;
       const invite = () =>
         server.app.inject({
           method: 'POST',
           url: `/api/v1/organizations/${created.json().id}/invitations`,
-          headers: auth,
+          headers: inOrg,
           payload: { email: invitee },
           remoteAddress: newIp(),
         });
