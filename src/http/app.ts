@@ -3,7 +3,7 @@ import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { CoreContext } from '../core/context.js';
 import { portcullisPlugin } from './plugin.js';
-import { serializeRequest } from './log-redaction.js';
+import { logRedaction } from './log-redaction.js';
 
 export interface BuildAppOptions {
   /** pino logger options (level, optional destination stream), or false for none. */
@@ -24,8 +24,8 @@ export async function buildApp(
       ? {
           level: options.logger.level,
           ...(options.logger.stream ? { stream: options.logger.stream } : {}),
-          // Credentials in query strings (id_token_hint, code…) never reach the logs.
-          serializers: { req: serializeRequest },
+          // Credentials in URLs (token, code, id_token_hint…) never reach the logs, from any line.
+          ...logRedaction,
         }
       : false,
     trustProxy: ctx.config.trustProxy,
