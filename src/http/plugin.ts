@@ -15,6 +15,7 @@ import { personalAccessTokenRoutes } from './routes/personal-access-tokens.js';
 import { logoutRoutes } from './routes/logout.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
 import { authRoutes } from './routes/auth.js';
+import { accountPageRoutes } from './routes/account-pages.js';
 import { rbacRoutes } from './routes/rbac.js';
 import { organizationRoutes } from './routes/organizations.js';
 
@@ -49,6 +50,7 @@ export async function portcullisPlugin(
     logoutRoutes,
     apiKeyRoutes,
     authRoutes,
+    accountPageRoutes,
     rbacRoutes,
     organizationRoutes,
   ]) {
