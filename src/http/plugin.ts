@@ -5,6 +5,7 @@ import type { CoreContext } from '../core/context.js';
 import { renderError } from './render-error.js';
 import { enforceHttps } from './enforce-https.js';
 import { registerCors } from './cors.js';
+import { addNosniff } from './security-headers.js';
 import { authorizeRoutes } from './routes/authorize.js';
 import { tokenRoutes } from './routes/token.js';
 import { introspectRevokeRoutes } from './routes/introspect-revoke.js';
@@ -38,6 +39,8 @@ export async function portcullisPlugin(
   }
   if (!app.hasRequestDecorator('cookies')) await app.register(fastifyCookie);
   app.setErrorHandler(renderError);
+  // For a host app that embeds the plugin; under buildApp the root sets it as well.
+  addNosniff(app);
   if (ctx.config.enforceHttps) enforceHttps(app);
   registerCors(app);
   for (const routes of [
