@@ -1,9 +1,10 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import fastifySwagger from '@fastify/swagger';
-import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { CoreContext } from '../core/context.js';
 import { portcullisPlugin } from './plugin.js';
-import { serializeRequest } from './log-redaction.js';
+import { logRedaction } from './log-redaction.js';
+import { addNosniff } from './security-headers.js';
+import { registerDocsUi } from './docs-ui.js';
 
 export interface BuildAppOptions {
   /** pino logger options (level, optional destination stream), or false for none. */
@@ -24,8 +25,8 @@ export async function buildApp(
       ? {
           level: options.logger.level,
           ...(options.logger.stream ? { stream: options.logger.stream } : {}),
-          // Credentials in query strings (id_token_hint, code…) never reach the logs.
-          serializers: { req: serializeRequest },
+          // Credentials in URLs (token, code, id_token_hint…) never reach the logs, from any line.
+          ...logRedaction,
         }
       : false,
     trustProxy: ctx.config.trustProxy,
@@ -34,6 +35,8 @@ export async function buildApp(
     return503OnClosing: true,
     forceCloseConnections: false,
   });
+  // At the root, before anything registers, so /docs and the 404 answer carry it too.
+  addNosniff(app);
   if (options.docs !== false) {
     await app.register(fastifySwagger, {
       openapi: {
@@ -58,7 +61,7 @@ export async function buildApp(
         },
       },
     });
-    await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+    await registerDocsUi(app);
   }
   await app.register(portcullisPlugin, { ctx, healthChecks: options.healthChecks ?? {} });
   return app;

@@ -5,6 +5,7 @@ import type { CoreContext } from '../core/context.js';
 import { renderError } from './render-error.js';
 import { enforceHttps } from './enforce-https.js';
 import { registerCors } from './cors.js';
+import { addNosniff } from './security-headers.js';
 import { authorizeRoutes } from './routes/authorize.js';
 import { tokenRoutes } from './routes/token.js';
 import { introspectRevokeRoutes } from './routes/introspect-revoke.js';
@@ -15,6 +16,7 @@ import { personalAccessTokenRoutes } from './routes/personal-access-tokens.js';
 import { logoutRoutes } from './routes/logout.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
 import { authRoutes } from './routes/auth.js';
+import { accountPageRoutes } from './routes/account-pages.js';
 import { rbacRoutes } from './routes/rbac.js';
 import { organizationRoutes } from './routes/organizations.js';
 
@@ -37,6 +39,8 @@ export async function portcullisPlugin(
   }
   if (!app.hasRequestDecorator('cookies')) await app.register(fastifyCookie);
   app.setErrorHandler(renderError);
+  // For a host app that embeds the plugin; under buildApp the root sets it as well.
+  addNosniff(app);
   if (ctx.config.enforceHttps) enforceHttps(app);
   registerCors(app);
   for (const routes of [
@@ -49,6 +53,7 @@ export async function portcullisPlugin(
     logoutRoutes,
     apiKeyRoutes,
     authRoutes,
+    accountPageRoutes,
     rbacRoutes,
     organizationRoutes,
   ]) {

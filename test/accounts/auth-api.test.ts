@@ -65,7 +65,7 @@ for (const dialect of await testDialects()) {
 
     test('register → confirm by the mailed link → login → me → refresh → logout → token refused', async () => {
       const email = await registered();
-      const token = await mailedToken(email, '/api/v1/auth/verify-email');
+      const token = await mailedToken(email, '/account/verify-email');
       const confirmed = await server.app.inject({
         method: 'GET',
         url: `/api/v1/auth/verify-email?token=${encodeURIComponent(token)}`,
@@ -205,7 +205,7 @@ for (const dialect of await testDialects()) {
       const email = await registered();
       const old = (await login(email)).json();
       await post('/api/v1/auth/forgot-password', { email });
-      const token = await mailedToken(email, '/api/v1/auth/reset-password');
+      const token = await mailedToken(email, '/account/reset-password');
       const weak = await post('/api/v1/auth/reset-password', { token, password: 'short' });
       assert.equal(weak.statusCode, 400, 'policy first; the token is not spent');
       const reset = await post('/api/v1/auth/reset-password', {

@@ -28,6 +28,7 @@ async function mintAccountToken(
   return token;
 }
 
+/** A mailed link opens a page of the HTTP face (`/account/…`); the API takes the bare token. */
 const link = (ctx: CoreContext, path: string, token: string) =>
   `${ctx.config.issuer}${path}?token=${encodeURIComponent(token)}`;
 
@@ -41,7 +42,7 @@ export async function verificationMail(ctx: CoreContext, user: User): Promise<Ma
     text: [
       `Confirm the address ${user.email} for your account:`,
       '',
-      link(ctx, '/api/v1/auth/verify-email', token),
+      link(ctx, '/account/verify-email', token),
       '',
       `Or send this token to POST /api/v1/auth/verify-email: ${token}`,
       `The link works once, for ${hours} hours. If you did not sign up, ignore this mail.`,
@@ -81,7 +82,7 @@ export async function passwordResetMail(
     text: [
       'Someone asked to reset the password of your account. To choose a new one:',
       '',
-      link(ctx, '/api/v1/auth/reset-password', token),
+      link(ctx, '/account/reset-password', token),
       '',
       `Or send this token with the new password to POST /api/v1/auth/reset-password: ${token}`,
       `It works once, for ${minutes} minutes. If it was not you, ignore this mail: nothing changed.`,

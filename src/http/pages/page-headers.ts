@@ -22,3 +22,8 @@ export function pageHeaders(redirectUri?: string): Record<string, string> {
 export function oauthCookiePath(issuer: string): string {
   return `${new URL(issuer).pathname.replace(/\/+$/, '')}/oauth`;
 }
+
+/** `/account` under the issuer's path: where the pages of the mailed links live. */
+export function accountPagePath(issuer: string): string {
+  return `${new URL(issuer).pathname.replace(/\/+$/, '')}/account`;
+}
