@@ -15,10 +15,18 @@ export function mailTo(storageDir: string, to: string): string[] {
     .filter((m) => m.includes(`To: ${to}`));
 }
 
-/** The newest link to `path` mailed to `to`, as a path and query (`/account/…?token=…`). */
-export function mailedLink(storageDir: string, to: string, path: string): string {
+/**
+ * The newest link to `path` mailed to `to`, as a path and query (`/account/…?token=…`), once
+ * the mail queue has sent what it holds.
+ */
+export async function mailedLink(
+  server: { storageDir: string; portcullis: { ctx: { mailQueue: { drained(): Promise<void> } } } },
+  to: string,
+  path: string,
+): Promise<string> {
+  await server.portcullis.ctx.mailQueue.drained();
   // Quoted-printable may wrap long lines with "=\n"; undo it before reading the link.
-  const body = mailTo(storageDir, to)
+  const body = mailTo(server.storageDir, to)
     .at(-1)
     ?.replace(/=\r?\n/g, '')
     .replace(/=3D/g, '=');

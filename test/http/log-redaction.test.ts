@@ -89,15 +89,23 @@ test('a 404 logs no secret from its URL, in any line (incoming request, "Route â
 });
 
 test('the mailed reset and confirmation links log no token, opened or posted', async () => {
-  await withLoggedApp(async (app, _portcullis, lines, dir) => {
+  await withLoggedApp(async (app, portcullis, lines, dir) => {
     const email = 'logged@example.com';
     const password = 'a long enough passphrase';
     const post = (url: string, payload: object) => app.inject({ method: 'POST', url, payload });
     assert.equal((await post('/api/v1/auth/register', { email, password })).statusCode, 202);
-    const verify = mailedLink(dir, email, '/account/verify-email');
+    const verify = await mailedLink(
+      { storageDir: dir, portcullis },
+      email,
+      '/account/verify-email',
+    );
     assert.equal((await app.inject(verify)).statusCode, 200);
     assert.equal((await post('/api/v1/auth/forgot-password', { email })).statusCode, 202);
-    const reset = mailedLink(dir, email, '/account/reset-password');
+    const reset = await mailedLink(
+      { storageDir: dir, portcullis },
+      email,
+      '/account/reset-password',
+    );
     const browser = new InjectBrowser(app);
     const page = await browser.get(reset);
     const form = FormBrowser.readForm(page.body);

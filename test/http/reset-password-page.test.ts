@@ -30,7 +30,7 @@ describe('the password reset page (the mailed link)', () => {
       payload: { email: user.email },
     });
     assert.equal(asked.statusCode, 202);
-    const link = mailedLink(server.storageDir, user.email, '/account/reset-password');
+    const link = await mailedLink(server, user.email, '/account/reset-password');
     const browser = new InjectBrowser(server.app);
     const page = await browser.get(link);
     return { user, link, browser, page };

@@ -38,7 +38,7 @@ describe('the email confirmation page (the mailed link)', () => {
 
   test('the mailed link confirms the address on a page, once', async () => {
     const email = await registered();
-    const link = mailedLink(server.storageDir, email, '/account/verify-email');
+    const link = await mailedLink(server, email, '/account/verify-email');
     assert.equal((await me(email)).email_verified, false);
     const page = await server.app.inject({ url: link, headers: { accept: BROWSER_ACCEPT } });
     assert.equal(page.statusCode, 200, page.body);
@@ -67,7 +67,7 @@ describe('the email confirmation page (the mailed link)', () => {
 
   test('the JSON API still confirms the mailed token', async () => {
     const email = await registered();
-    const link = mailedLink(server.storageDir, email, '/account/verify-email');
+    const link = await mailedLink(server, email, '/account/verify-email');
     const token = new URL(link, 'http://x').searchParams.get('token')!;
     const confirmed = await server.app.inject({
       method: 'POST',
