@@ -201,10 +201,15 @@ export async function introspect(
 }
 
 /**
- * The newest mail to `to` whose text matches `pattern`, quoted-printable soft breaks undone.
+ * The newest mail to `to` whose text matches `pattern` (and `accept`), quoted-printable soft breaks undone.
  * Mail may be sent from a queue, so this polls briefly (at most ~2 s) instead of sleeping.
  */
-export async function mailTo(server: TestServer, to: string, pattern: RegExp): Promise<string> {
+export async function mailTo(
+  server: TestServer,
+  to: string,
+  pattern: RegExp,
+  accept: (text: string) => boolean = () => true,
+): Promise<string> {
   const folder = join(server.storageDir, 'mail');
   const deadline = Date.now() + 2000;
   for (;;) {
@@ -220,7 +225,9 @@ export async function mailTo(server: TestServer, to: string, pattern: RegExp): P
           .replace(/=\r?\n/g, '')
           .replace(/=3D/g, '='),
       )
-      .filter((m) => m.toLowerCase().includes(`to: ${to.toLowerCase()}`) && pattern.test(m))
+      .filter(
+        (m) => m.toLowerCase().includes(`to: ${to.toLowerCase()}`) && pattern.test(m) && accept(m),
+      )
       .at(-1);
     if (found) return found;
     if (Date.now() > deadline) assert.fail(`no mail to ${to} matching ${pattern}`);
@@ -228,14 +235,21 @@ export async function mailTo(server: TestServer, to: string, pattern: RegExp): P
   }
 }
 
-/** The invitation token mailed to `to` for the organization named `orgName`. */
+/**
+ * The newest invitation token mailed to `to` for the organization named `orgName`, other than
+ * those in `seen` (an earlier invitation's mail is there until the new one arrives).
+ */
 export async function invitationToken(
   server: TestServer,
   to: string,
   orgName: string,
+  seen: readonly string[] = [],
 ): Promise<string> {
   const escaped = orgName.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const mail = await mailTo(server, to, new RegExp(`invited to ${escaped}`));
+  const mail = await mailTo(server, to, new RegExp(`invited to ${escaped}`), (text) => {
+    const token = text.match(/"token": "([A-Za-z0-9_-]+)"/)?.[1];
+    return token !== undefined && !seen.includes(token);
+  });
   const token = mail.match(/"token": "([A-Za-z0-9_-]+)"/)?.[1];
   assert.ok(token, `no invitation token mailed to ${to}`);
   return token;

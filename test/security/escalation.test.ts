@@ -211,7 +211,20 @@ for (const dialect of await testDialects()) {
         tier: 'enterprise',
       });
       assert.equal(enterprise.statusCode, 403, enterprise.body);
-      const held = await call('POST', '/api/v1/api-keys', token, {
+      // Within the token's power (its user's grants ∩ its scopes): allowed.
+      const within = await call('POST', '/api/v1/api-keys', token, {
+        name: 'key manager',
+        scopes: ['api-keys:write'],
+      });
+      assert.equal(within.statusCode, 201, within.body);
+      // A scope the user holds but the token does not: a personal token is bounded by both.
+      const beyondToken = await call('POST', '/api/v1/api-keys', token, {
+        name: 'reader key',
+        scopes: ['posts:read'],
+      });
+      assert.equal(beyondToken.statusCode, 403, beyondToken.body);
+      // The user's own sign-in holds what the user holds.
+      const held = await call('POST', '/api/v1/api-keys', session, {
         name: 'reader key',
         scopes: ['posts:read'],
       });
@@ -327,6 +340,7 @@ for (const dialect of await testDialects()) {
       const org = await createOrg((await signIn(server, owner)).access_token);
       const ownerOrg = (await orgSession(server, owner, org.id)).access_token;
       const member = await server.createUser();
+      const used: string[] = [];
       const invite = async (role?: string) => {
         const invited = await call(
           'POST',
@@ -338,7 +352,8 @@ for (const dialect of await testDialects()) {
           },
         );
         assert.equal(invited.statusCode, 202, invited.body);
-        const token = await invitationToken(server, member.email, org.name);
+        const token = await invitationToken(server, member.email, org.name, used);
+        used.push(token);
         const memberSession = (await signIn(server, member)).access_token;
         const accepted = await call(
           'POST',
