@@ -63,8 +63,9 @@ describe('login and consent pages in real headless Chromium', () => {
 
   test('sign in, see the requested scopes, allow: the browser lands on the client with a working code', async (t) => {
     if (skip) return t.skip(skip);
-    const { page, callbacks, client, secret, user, verifier } =
-      await open('openid email users:read');
+    const { page, callbacks, client, secret, user, verifier } = await open(
+      'openid email api-keys:read',
+    );
     assert.match((await page.textContent('h1')) ?? '', /Sign in to continue to Acme Dashboard/);
     await page.fill('#email', user.email);
     await page.fill('#password', 'wrong password');

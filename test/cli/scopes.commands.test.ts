@@ -9,16 +9,20 @@ const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 
 /** The scopes a fresh installation has (the `scopes` configuration default). */
 const CONFIGURED: Record<string, string> = {
+  'api-keys:admin': "Manage every user's API keys and give any tier (administrative)",
   'api-keys:read': 'See your API keys and their usage',
   'api-keys:write': 'Create, change, rotate and revoke your API keys',
   email: 'Read your email address',
   offline_access: 'Stay signed in (refresh tokens)',
   openid: 'Sign you in with OpenID Connect',
+  'organizations:read': 'See your organizations and their members',
+  'organizations:write': 'Create and join organizations for you',
   profile: 'Read your name',
-  'roles:read': 'See roles, permissions and who holds them',
-  'roles:write': 'Create and change roles and give them to users',
-  'users:read': 'Read users',
-  'users:write': 'Create and update users',
+  roles: 'Share your roles and permissions with the app',
+  'roles:read': 'See roles, permissions and who holds them (administrative)',
+  'roles:write': 'Create and change roles and give them to users (administrative)',
+  'users:read': 'Read users (administrative)',
+  'users:write': 'Create and update users (administrative)',
 };
 
 interface ScopeRow {

@@ -61,7 +61,7 @@ async function clientCredentials(
   };
 }
 
-/** Password grant (scope users:read): an access token and the first refresh token of a family. */
+/** Password grant (scope api-keys:read): an access token and the first refresh token of a family. */
 async function passwordGrant(
   server: TestServer,
   client: ClientCredentials,
@@ -72,7 +72,7 @@ async function passwordGrant(
     grant_type: 'password',
     username: user.email,
     password: user.password,
-    scope: 'users:read',
+    scope: 'api-keys:read',
   });
   assert.equal(response.statusCode, 200, response.body);
   const body = response.json();
@@ -224,7 +224,7 @@ for (const dialect of await testDialects()) {
           [first.jti, 'password', user.id, 'active'],
         ],
       );
-      assert.deepEqual(rows[0]!.scopes, ['users:read']);
+      assert.deepEqual(rows[0]!.scopes, ['api-keys:read']);
 
       for (const secret of [
         active.token,

@@ -150,7 +150,7 @@ for (const dialect of await testDialects()) {
       const tokens = await oidc.genericGrantRequest(config, 'password', {
         username: user.email,
         password: user.password,
-        scope: 'users:read email',
+        scope: 'api-keys:read email',
       });
       assert.ok(tokens.refresh_token);
       assert.equal(
@@ -161,7 +161,7 @@ for (const dialect of await testDialects()) {
       const narrow = await oidc.genericGrantRequest(config, 'password', {
         username: user.email,
         password: user.password,
-        scope: 'users:read',
+        scope: 'api-keys:read',
       });
       const introspected = await oidc.tokenIntrospection(config, narrow.access_token);
       assert.equal(introspected.active, true);
