@@ -36,12 +36,13 @@ async function requireGrantable(
 ): Promise<void> {
   if (changes.scopes) await requireWithinPower(ctx, caller, checkScopes(changes.scopes), org);
   if (changes.tier !== undefined && aboveSelfService(ctx, checkTier(ctx, changes.tier)))
-    await requirePermission(ctx, caller, API_KEYS_ADMIN);
+    await requirePermission(ctx, caller, API_KEYS_ADMIN, null);
 }
 
 /** Whether the caller administers every key (`api-keys:admin`). */
 export function administersApiKeys(ctx: CoreContext, caller: Caller): Promise<boolean> {
-  return callerMay(ctx, caller, API_KEYS_ADMIN);
+  // Administration of every key is a global grant: an organization's admin holds none of it.
+  return callerMay(ctx, caller, API_KEYS_ADMIN, null);
 }
 
 /**
@@ -55,7 +56,7 @@ export async function createApiKeyAs(
 ): Promise<CreatedApiKey> {
   const owner = options.userId === undefined ? caller.userId : options.userId;
   if (owner === null || owner !== caller.userId)
-    await requirePermission(ctx, caller, API_KEYS_ADMIN);
+    await requirePermission(ctx, caller, API_KEYS_ADMIN, null);
   else await requirePermission(ctx, caller, 'api-keys:write');
   const org = options.organizationId
     ? ((await findOrganization(ctx, options.organizationId).catch(() => undefined))?.id ?? null)

@@ -3,7 +3,7 @@ import { OAuthError } from '../oauth/errors.js';
 import { effectiveGrants } from '../rbac/authorization.js';
 import { scopeAllows } from '../scopes/match.js';
 import type { Caller } from './caller.js';
-import { SELF_SERVICE_PERMISSIONS } from './permissions.js';
+import { ADMINISTRATIVE_PERMISSIONS, SELF_SERVICE_PERMISSIONS } from './permissions.js';
 
 /** What a caller may do in one context: every bound it has must allow a permission. */
 export interface Power {
@@ -56,7 +56,9 @@ export async function callerMay(
   permission: string,
   context?: string | null,
 ): Promise<boolean> {
-  return (await callerPower(ctx, caller, context)).allows(permission);
+  // Administrative permissions act on the whole server: only global grants hold them.
+  const where = ADMINISTRATIVE_PERMISSIONS.includes(permission) ? null : context;
+  return (await callerPower(ctx, caller, where)).allows(permission);
 }
 
 /**

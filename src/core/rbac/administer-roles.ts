@@ -88,7 +88,8 @@ export async function assignRoleAs(
   org?: string | null,
 ): Promise<boolean> {
   const context = await grantContext(ctx, org);
-  await requirePermission(ctx, caller, 'roles:write', context);
+  // Roles are administered with a global grant; the role's permissions are checked in context.
+  await requirePermission(ctx, caller, 'roles:write', null);
   await requireWithinPower(ctx, caller, (await findRole(ctx, roleName)).permissions, context);
   return assignRole(ctx, user, roleName, context);
 }
@@ -102,7 +103,8 @@ export async function removeRoleAs(
   org?: string | null,
 ): Promise<boolean> {
   const context = await grantContext(ctx, org);
-  await requirePermission(ctx, caller, 'roles:write', context);
+  // Roles are administered with a global grant; the role's permissions are checked in context.
+  await requirePermission(ctx, caller, 'roles:write', null);
   await requireWithinPower(ctx, caller, (await findRole(ctx, roleName)).permissions, context);
   return removeRole(ctx, user, roleName, context);
 }

@@ -6,6 +6,7 @@ import { seconds } from '../clock.js';
 import { newId } from '../ids.js';
 import { formatScope } from '../scopes/match.js';
 import { isFirstPartyClient } from '../clients/client.js';
+import { intersectScopes } from '../scopes/intersect.js';
 import type { AccessTokenKind, AccessTokenRecord, IssuingGrant } from './access-token-record.js';
 
 export interface IssueAccessTokenOptions {
@@ -37,11 +38,15 @@ export const ROLES_SCOPE = 'roles';
  * always does; a third-party app's token and a personal access token only when granted the
  * `roles` scope, since the grants are the user's to share.
  */
-async function carriesGrants(ctx: CoreContext, options: IssueAccessTokenOptions): Promise<boolean> {
-  if (options.scopes.includes(ROLES_SCOPE)) return true;
-  if (options.kind === 'personal') return false;
-  const client = await ctx.repos.clients.findById(options.clientId);
-  return client !== undefined && isFirstPartyClient(client);
+async function carriesGrants(
+  ctx: CoreContext,
+  options: IssueAccessTokenOptions,
+): Promise<'all' | 'bounded' | 'none'> {
+  if (options.kind !== 'personal') {
+    const client = await ctx.repos.clients.findById(options.clientId);
+    if (client !== undefined && isFirstPartyClient(client)) return 'all';
+  }
+  return options.scopes.includes(ROLES_SCOPE) ? 'bounded' : 'none';
 }
 
 /**
@@ -70,10 +75,15 @@ export async function issueAccessToken(
     scope: formatScope(options.scopes),
   };
   if (options.userId) {
-    if (await carriesGrants(ctx, options)) {
+    const carries = await carriesGrants(ctx, options);
+    if (carries !== 'none') {
       const user = await ctx.userClaims.claimsFor(options.userId, options.organizationId ?? null);
-      claims.roles = user.roles;
-      claims.permissions = user.permissions;
+      // A third-party or personal token's permissions are the user's ∩ its scopes, never more.
+      const bounded = carries === 'bounded';
+      claims.roles = bounded ? [] : user.roles;
+      claims.permissions = bounded
+        ? intersectScopes(user.permissions, options.scopes)
+        : user.permissions;
       if (user.org) {
         claims.org = user.org;
         claims.org_roles = user.orgRoles;

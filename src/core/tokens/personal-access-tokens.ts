@@ -64,7 +64,8 @@ export async function createPersonalAccessToken(
   if (!user || user.disabledAt !== null) throw new OAuthError('invalid_request', 'user not found');
   const client = await ensurePersonalAccessClient(ctx);
   const scopes = await resolveRequestedScopes(ctx, client, options.scopes);
-  if (options.by) await requireWithinPower(ctx, options.by, scopes);
+  // A personal access token acts for no organization: global grants bound it.
+  if (options.by) await requireWithinPower(ctx, options.by, scopes, null);
   const days = options.expiresInDays ?? ctx.config.personalAccessTokenExpireDays;
   const issued = await issueAccessToken(ctx, {
     clientId: client.id,
