@@ -76,8 +76,24 @@ async function grantContext(ctx: CoreContext, org: string | null | undefined) {
 }
 
 /**
- * Gives a user a role (globally, or in one organization): needs `roles:write` in that context
- * and every permission of the role within the caller's power there.
+ * The context a role is given or taken in (null: global), once the caller may: `roles:write`
+ * held globally (roles are administered for the whole server) and every permission of the role
+ * within the caller's power in that context.
+ */
+async function roleGrantContext(
+  ctx: CoreContext,
+  caller: Caller,
+  roleName: string,
+  org: string | null | undefined,
+): Promise<string | null> {
+  const context = await grantContext(ctx, org);
+  await requirePermission(ctx, caller, 'roles:write', null);
+  await requireWithinPower(ctx, caller, (await findRole(ctx, roleName)).permissions, context);
+  return context;
+}
+
+/**
+ * Gives a user a role (globally, or in one organization) under `roleGrantContext`'s rule.
  * @throws OAuthError insufficient_scope; NotFoundError; InvalidInputError
  */
 export async function assignRoleAs(
@@ -87,11 +103,7 @@ export async function assignRoleAs(
   roleName: string,
   org?: string | null,
 ): Promise<boolean> {
-  const context = await grantContext(ctx, org);
-  // Roles are administered with a global grant; the role's permissions are checked in context.
-  await requirePermission(ctx, caller, 'roles:write', null);
-  await requireWithinPower(ctx, caller, (await findRole(ctx, roleName)).permissions, context);
-  return assignRole(ctx, user, roleName, context);
+  return assignRole(ctx, user, roleName, await roleGrantContext(ctx, caller, roleName, org));
 }
 
 /** Takes a role away, under the same rule as giving it. @throws as `assignRoleAs` */
@@ -102,9 +114,5 @@ export async function removeRoleAs(
   roleName: string,
   org?: string | null,
 ): Promise<boolean> {
-  const context = await grantContext(ctx, org);
-  // Roles are administered with a global grant; the role's permissions are checked in context.
-  await requirePermission(ctx, caller, 'roles:write', null);
-  await requireWithinPower(ctx, caller, (await findRole(ctx, roleName)).permissions, context);
-  return removeRole(ctx, user, roleName, context);
+  return removeRole(ctx, user, roleName, await roleGrantContext(ctx, caller, roleName, org));
 }
