@@ -78,12 +78,13 @@ export async function issueAccessToken(
     const carries = await carriesGrants(ctx, options);
     if (carries !== 'none') {
       const user = await ctx.userClaims.claimsFor(options.userId, options.organizationId ?? null);
-      // A third-party or personal token's permissions are the user's ∩ its scopes, never more.
-      const bounded = carries === 'bounded';
-      claims.roles = bounded ? [] : user.roles;
-      claims.permissions = bounded
-        ? intersectScopes(user.permissions, options.scopes)
-        : user.permissions;
+      // The `roles` scope shares the user's role names; a third-party or personal token's
+      // permissions are the user's ∩ its scopes, never more.
+      claims.roles = user.roles;
+      claims.permissions =
+        carries === 'bounded'
+          ? intersectScopes(user.permissions, options.scopes)
+          : user.permissions;
       if (user.org) {
         claims.org = user.org;
         claims.org_roles = user.orgRoles;
