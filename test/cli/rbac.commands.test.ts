@@ -95,7 +95,7 @@ for (const dialect of await testDialects()) {
       assert.deepEqual(after.roles, []);
     });
 
-    test('organizations: members hold per-organization roles, carried as org in their tokens', async () => {
+    test('organizations: members hold per-organization roles, carried in tokens switched to the org', async () => {
       const org = site.json(['orgs:create', '--name=Acme Corp', '--json']);
       assert.equal(org.slug, 'acme-corp');
       site.json(['roles:create', '--name=billing', '--permissions=invoices:*', '--json']);
@@ -120,9 +120,20 @@ for (const dialect of await testDialects()) {
         '--org=acme-corp',
         '--json',
       ]);
-      const claims = decodeJwt((await signIn('bo@example.com')).json().access_token);
+      const plain = (await signIn('bo@example.com')).json().access_token as string;
+      const global = decodeJwt(plain);
+      assert.equal(global.org, undefined, 'a sign-in acts for no organization');
+      assert.deepEqual(global.roles, [], 'an organization role is never a global claim');
+      const switched = await server.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/switch-org',
+        headers: { authorization: `Bearer ${plain}` },
+        payload: { organization_id: org.id },
+      });
+      assert.equal(switched.statusCode, 200, switched.body);
+      const claims = decodeJwt(switched.json().access_token);
       assert.equal(claims.org, org.id);
-      assert.deepEqual(claims.roles, ['billing']);
+      assert.deepEqual(claims.org_roles, ['billing']);
       const listed = site.json(['orgs', '--json']) as Array<{ slug: string }>;
       assert.ok(listed.some((o) => o.slug === 'acme-corp'));
     });

@@ -75,7 +75,7 @@ for (const dialect of await testDialects()) {
       const human = site.run(['scopes']);
       assert.equal(human.code, 0, human.stderr);
       assert.match(human.stdout, /^SCOPE\s+DESCRIPTION$/m);
-      assert.match(human.stdout, /^users:write\s+Create and update users$/m);
+      assert.match(human.stdout, /^users:write\s+Create and update users \(administrative\)$/m);
     });
 
     test('scopes:create defines a scope (then updates its description) that a client can get', async () => {
